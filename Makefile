@@ -1,0 +1,36 @@
+# The README's two commands are `make run` and `make test`; .ci/run calls `make test`.
+GO ?= go
+LISTEN ?= 127.0.0.1:4580
+DATA_DIR ?= ./data
+
+.PHONY: run build test deps vet unit fuzz conformance bench
+
+## run: start the server on its embedded default store.
+run:
+	$(GO) run ./cmd/amplifylite serve --listen $(LISTEN) --data-dir $(DATA_DIR)
+
+## build: a static release binary in bin/.
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o bin/amplifylite ./cmd/amplifylite
+
+## test: everything CI runs: install what tests need, vet, race tests, fuzz smoke, client suites.
+test: deps vet unit fuzz conformance
+
+deps:
+	./scripts/deps.sh
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt needed'; exit 1; }
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+fuzz:
+	./scripts/fuzz.sh
+
+conformance:
+	./scripts/conformance.sh
+
+bench:
+	./bench/run.sh

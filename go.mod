@@ -1,0 +1,3 @@
+module github.com/amplifylite/amplifylite
+
+go 1.26.8
