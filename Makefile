@@ -1,6 +1,6 @@
 # The README's two commands are `make run` and `make test`; .ci/run calls `make test`.
 GO ?= go
-LISTEN ?= 127.0.0.1:4580
+LISTEN ?= 127.0.0.1:4750
 DATA_DIR ?= ./data
 
 .PHONY: run build test deps vet unit fuzz conformance bench

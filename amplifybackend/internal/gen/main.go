@@ -39,16 +39,16 @@ type operation struct {
 }
 
 type shape struct {
-	Type          string            `json:"type"`
-	Members       map[string]member `json:"members"`
-	Required      []string          `json:"required"`
-	Enum          []string          `json:"enum"`
-	Member        *member           `json:"member"`
-	Min           *int              `json:"min"`
-	Max           *int              `json:"max"`
-	Exception     bool              `json:"exception"`
+	Type          string                       `json:"type"`
+	Members       map[string]member            `json:"members"`
+	Required      []string                     `json:"required"`
+	Enum          []string                     `json:"enum"`
+	Member        *member                      `json:"member"`
+	Min           *int                         `json:"min"`
+	Max           *int                         `json:"max"`
+	Exception     bool                         `json:"exception"`
 	Error         struct{ HTTPStatusCode int } `json:"error"`
-	Documentation string            `json:"documentation"`
+	Documentation string                       `json:"documentation"`
 }
 
 type member struct {
