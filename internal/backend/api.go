@@ -1,0 +1,152 @@
+package backend
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	ab "github.com/amplifylite/amplifylite/amplifybackend"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+)
+
+// CreateBackendAPI queues the creation of a GraphQL API. The schema is checked
+// when the job runs: an invalid one fails the job, as in the real service.
+func (s *Service) CreateBackendAPI(ctx context.Context, p Partition, in *ab.CreateBackendAPIRequest) (*ab.CreateBackendAPIResponse, error) {
+	app, env, name := *in.AppId, *in.BackendEnvironmentName, *in.ResourceName
+	if err := checkNames("appId", app, "backendEnvironmentName", env, "resourceName", name); err != nil {
+		return nil, err
+	}
+	return jobResponse[ab.CreateBackendAPIResponse](s.startJob(ctx, p, jobSpec{
+		appID: app, envs: []string{env}, kind: ab.OpCreateBackendAPI, req: in,
+		check: func(tx Tx) error {
+			if err := requireEnv(tx, p, app, env); err != nil {
+				return err
+			}
+			r, err := findResource(tx, p, app, env, KindAPI, name)
+			if err != nil {
+				return err
+			}
+			if r != nil {
+				return badRequestf("API resource %s already exists in backend environment %s of app %s", name, env, app)
+			}
+			return nil
+		},
+	}))
+}
+
+// UpdateBackendAPI queues a change of an API; members absent from the update
+// keep their values.
+func (s *Service) UpdateBackendAPI(ctx context.Context, p Partition, in *ab.UpdateBackendAPIRequest) (*ab.UpdateBackendAPIResponse, error) {
+	app, env, name := *in.AppId, *in.BackendEnvironmentName, *in.ResourceName
+	return jobResponse[ab.UpdateBackendAPIResponse](s.startJob(ctx, p, jobSpec{
+		appID: app, envs: []string{env}, kind: ab.OpUpdateBackendAPI, req: in,
+		check: func(tx Tx) error { return checkUpdatable(tx, p, app, env, KindAPI, name) },
+	}))
+}
+
+// DeleteBackendAPI queues the removal of an API.
+func (s *Service) DeleteBackendAPI(ctx context.Context, p Partition, in *ab.DeleteBackendAPIRequest) (*ab.DeleteBackendAPIResponse, error) {
+	app, env, name := *in.AppId, *in.BackendEnvironmentName, *in.ResourceName
+	return jobResponse[ab.DeleteBackendAPIResponse](s.startJob(ctx, p, jobSpec{
+		appID: app, envs: []string{env}, kind: ab.OpDeleteBackendAPI, req: in,
+		check: func(tx Tx) error {
+			_, err := requireResource(tx, p, app, env, KindAPI, name)
+			return err
+		},
+	}))
+}
+
+// GetBackendAPI returns an API's configuration. A resourceConfig in the
+// request is ignored.
+func (s *Service) GetBackendAPI(ctx context.Context, p Partition, in *ab.GetBackendAPIRequest) (*ab.GetBackendAPIResponse, error) {
+	var r *Resource
+	err := s.store.View(ctx, func(tx Tx) (err error) {
+		r, err = requireResource(tx, p, *in.AppId, *in.BackendEnvironmentName, KindAPI, *in.ResourceName)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var cfg ab.BackendAPIResourceConfig
+	if err := json.Unmarshal(r.Config, &cfg); err != nil {
+		return nil, err
+	}
+	return &ab.GetBackendAPIResponse{AppId: in.AppId, BackendEnvironmentName: in.BackendEnvironmentName,
+		ResourceName: ab.String(r.Name), ResourceConfig: &cfg}, nil
+}
+
+// GenerateBackendAPIModels queues the generation of an API's DataStore models
+// and model introspection schema from its current transform schema.
+func (s *Service) GenerateBackendAPIModels(ctx context.Context, p Partition, in *ab.GenerateBackendAPIModelsRequest) (*ab.GenerateBackendAPIModelsResponse, error) {
+	app, env, name := *in.AppId, *in.BackendEnvironmentName, *in.ResourceName
+	return jobResponse[ab.GenerateBackendAPIModelsResponse](s.startJob(ctx, p, jobSpec{
+		appID: app, envs: []string{env}, kind: ab.OpGenerateBackendAPIModels, req: in,
+		check: func(tx Tx) error {
+			_, err := requireResource(tx, p, app, env, KindAPI, name)
+			return err
+		},
+	}))
+}
+
+// GetBackendAPIModels returns the last generated models: LATEST when they
+// were generated from the API's current schema, STALE otherwise (models
+// omitted when none were ever generated).
+func (s *Service) GetBackendAPIModels(ctx context.Context, p Partition, in *ab.GetBackendAPIModelsRequest) (*ab.GetBackendAPIModelsResponse, error) {
+	var r *Resource
+	err := s.store.View(ctx, func(tx Tx) (err error) {
+		r, err = requireResource(tx, p, *in.AppId, *in.BackendEnvironmentName, KindAPI, *in.ResourceName)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &ab.GetBackendAPIModelsResponse{Status: ab.StatusStale}
+	if r.Models == "" {
+		return out, nil
+	}
+	out.Models, out.ModelIntrospectionSchema = ab.String(r.Models), ab.String(r.Introspection)
+	if r.ModelsSchemaHash == schemaHash(apiSchema(r)) {
+		out.Status = ab.StatusLatest
+	}
+	return out, nil
+}
+
+func apiSchema(r *Resource) string {
+	var cfg ab.BackendAPIResourceConfig
+	json.Unmarshal(r.Config, &cfg)
+	return str(cfg.TransformSchema)
+}
+
+func schemaHash(schema string) string {
+	sum := sha256.Sum256([]byte(schema))
+	return hex.EncodeToString(sum[:])
+}
+
+// checkSchema validates a transform schema: with the model generator when
+// one is configured (it knows Amplify's directives), else as GraphQL SDL.
+func (s *Service) checkSchema(schema string) error {
+	if schema == "" {
+		return nil
+	}
+	if _, err := parser.ParseSchema(&ast.Source{Name: "transformSchema", Input: schema}); err != nil {
+		return failJob("Invalid transformSchema: %s", describeGQLError(err))
+	}
+	if s.cfg.Models != nil {
+		if _, _, err := s.cfg.Models(schema); err != nil {
+			return failJob("Invalid transformSchema: %v", err)
+		}
+	}
+	return nil
+}
+
+// describeGQLError renders a parser error as "line L, column C: message".
+func describeGQLError(err error) string {
+	if ge, ok := err.(*gqlerror.Error); ok && len(ge.Locations) > 0 {
+		return fmt.Sprintf("line %d, column %d: %s", ge.Locations[0].Line, ge.Locations[0].Column, ge.Message)
+	}
+	return err.Error()
+}

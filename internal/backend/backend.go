@@ -1,0 +1,103 @@
+// Package backend is the domain of amplifylite: apps, environments, auth, API
+// and storage resources, asynchronous jobs, challenge tokens and Admin UI
+// config, partitioned by (account, region). It implements every operation of
+// the API on top of a Store; the HTTP edge lives in internal/httpapi.
+package backend
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Config tunes the domain's behaviour.
+type Config struct {
+	// JobDuration is how long a job stays RUNNING before the runner finishes
+	// it. 0 finishes it as soon as the runner picks it up.
+	JobDuration time.Duration
+	// TokenTTL is the lifetime of a challenge token (default 600 s).
+	TokenTTL time.Duration
+	// Buckets are pre-existing bucket names listed by ListS3Buckets in every
+	// partition.
+	Buckets []string
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Models generates the DataStore models and the model introspection
+	// schema from a transform schema. It also validates schemas of
+	// Create/UpdateBackendAPI jobs. Nil: schemas are only parsed, and model
+	// generation jobs fail saying the generator is not available.
+	Models ModelGenerator
+}
+
+// ModelGenerator turns an Amplify GraphQL transform schema into the text of
+// the DataStore schema.js and the model introspection JSON. Its errors are
+// shown to clients, so they name the line and column at fault.
+type ModelGenerator func(schema string) (models, introspection string, err error)
+
+// Service implements the API's operations.
+type Service struct {
+	store  Store
+	cfg    Config
+	secret []byte
+	wake   chan struct{}
+}
+
+// New returns a Service on store. It records the configured buckets.
+func New(ctx context.Context, store Store, cfg Config) (*Service, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.TokenTTL <= 0 {
+		cfg.TokenTTL = 600 * time.Second
+	}
+	secret, err := store.Secret(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load secret: %w", err)
+	}
+	s := &Service{store: store, cfg: cfg, secret: secret, wake: make(chan struct{}, 1)}
+	if len(cfg.Buckets) > 0 {
+		now := s.now()
+		err := store.Update(ctx, func(tx Tx) error {
+			for _, name := range cfg.Buckets {
+				if err := tx.EnsureSharedBucket(&Bucket{Name: name, Created: now}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("record configured buckets: %w", err)
+		}
+	}
+	return s, nil
+}
+
+// Woken receives a value whenever a job is created, so that a runner waiting
+// for the next due job can look again.
+func (s *Service) Woken() <-chan struct{} { return s.wake }
+
+func (s *Service) notify() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// now returns the current time in UTC, truncated to milliseconds: the
+// resolution every time on the wire has.
+func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }
+
+func newID() string { return uuid.Must(uuid.NewRandom()).String() }
+
+// challengeCode returns six uniformly random digits from the CSPRNG.
+func challengeCode() string {
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return fmt.Sprintf("%06d", n.Int64())
+}

@@ -1,0 +1,102 @@
+package backend
+
+import (
+	"context"
+	"encoding/json"
+
+	ab "github.com/amplifylite/amplifylite/amplifybackend"
+)
+
+// CreateBackendConfig queues the provisioning of the Admin UI login resources
+// of an app. The job is filed under the app's oldest environment, or
+// "default" when it has none; its response names that environment.
+func (s *Service) CreateBackendConfig(ctx context.Context, p Partition, in *ab.CreateBackendConfigRequest) (*ab.CreateBackendConfigResponse, error) {
+	app := *in.AppId
+	if err := checkName("appId", app); err != nil {
+		return nil, err
+	}
+	if in.BackendManagerAppId != nil {
+		if err := checkName("backendManagerAppId", *in.BackendManagerAppId); err != nil {
+			return nil, err
+		}
+	}
+	env := defaultEnv
+	err := s.store.View(ctx, func(tx Tx) error {
+		if _, err := requireApp(tx, p, app); err != nil {
+			return err
+		}
+		envs, err := tx.Envs(p, app)
+		if len(envs) > 0 {
+			env = envs[0].Name
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return jobResponse[ab.CreateBackendConfigResponse](s.startJob(ctx, p, jobSpec{
+		appID: app, envs: []string{env}, kind: ab.OpCreateBackendConfig, req: in,
+		check: func(tx Tx) error {
+			_, err := requireApp(tx, p, app)
+			return err
+		},
+	}))
+}
+
+// UpdateBackendConfig stores the Admin UI login configuration of an app,
+// creating the config when the app has none.
+func (s *Service) UpdateBackendConfig(ctx context.Context, p Partition, in *ab.UpdateBackendConfigRequest) (*ab.UpdateBackendConfigResponse, error) {
+	app := *in.AppId
+	var cfg AppConfig
+	err := s.store.Update(ctx, func(tx Tx) error {
+		a, err := requireApp(tx, p, app)
+		if err != nil {
+			return err
+		}
+		if a.Config == nil {
+			a.Config = &AppConfig{BackendManagerAppID: app}
+		}
+		if in.LoginAuthConfig != nil {
+			if a.Config.LoginAuthConfig, err = json.Marshal(in.LoginAuthConfig); err != nil {
+				return err
+			}
+		}
+		cfg = *a.Config
+		return tx.PutApp(p, a)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return configResponse(app, cfg)
+}
+
+func configResponse(app string, cfg AppConfig) (*ab.UpdateBackendConfigResponse, error) {
+	out := &ab.UpdateBackendConfigResponse{AppId: ab.String(app), BackendManagerAppId: ab.String(cfg.BackendManagerAppID)}
+	if len(cfg.LoginAuthConfig) > 0 {
+		out.LoginAuthConfig = new(ab.LoginAuthConfigReqObj)
+		if err := json.Unmarshal(cfg.LoginAuthConfig, out.LoginAuthConfig); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// RemoveBackendConfig removes an app's Admin UI config.
+func (s *Service) RemoveBackendConfig(ctx context.Context, p Partition, in *ab.RemoveBackendConfigRequest) (*ab.RemoveBackendConfigResponse, error) {
+	app := *in.AppId
+	err := s.store.Update(ctx, func(tx Tx) error {
+		a, err := requireApp(tx, p, app)
+		if err != nil {
+			return err
+		}
+		if a.Config == nil {
+			return notFoundf(TypeBackendConfig, "App %s has no backend config", app)
+		}
+		a.Config = nil
+		return tx.PutApp(p, a)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ab.RemoveBackendConfigResponse{}, nil
+}

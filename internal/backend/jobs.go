@@ -1,0 +1,318 @@
+package backend
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	ab "github.com/amplifylite/amplifylite/amplifybackend"
+)
+
+// jobSpec describes a job to start.
+type jobSpec struct {
+	appID string
+	envs  []string // environments it is listed under; envs[0] is returned
+	kind  string   // operation name
+	req   any      // the validated request, kept to apply its effects later
+	// check verifies the request against current state (existence,
+	// conflicts) inside the transaction that creates the job.
+	check func(tx Tx) error
+}
+
+// startJob validates spec against the state and, in the same transaction,
+// records the job as RUNNING.
+func (s *Service) startJob(ctx context.Context, p Partition, spec jobSpec) (*Job, error) {
+	payload, err := json.Marshal(spec.req)
+	if err != nil {
+		return nil, fmt.Errorf("encode job payload: %w", err)
+	}
+	now := s.now()
+	job := &Job{
+		ID: newID(), AppID: spec.appID, Envs: spec.envs, Kind: spec.kind, Operation: spec.kind,
+		Status: StatusRunning, Created: now, Updated: now, Due: now.Add(s.cfg.JobDuration), Payload: payload,
+	}
+	err = s.store.Update(ctx, func(tx Tx) error {
+		for _, env := range spec.envs {
+			running, err := tx.RunningJob(p, spec.appID, env)
+			if err != nil {
+				return err
+			}
+			if running != nil {
+				return pendingJobError(spec.appID, env)
+			}
+		}
+		if spec.check != nil {
+			if err := spec.check(tx); err != nil {
+				return err
+			}
+		}
+		return tx.PutJob(p, job)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.notify()
+	return job, nil
+}
+
+// FinishDueJobs completes every RUNNING job whose time has come and returns
+// how many it finished.
+func (s *Service) FinishDueJobs(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		var due []JobRef
+		err := s.store.View(ctx, func(tx Tx) (err error) {
+			due, err = tx.DueJobs(s.now(), 100)
+			return err
+		})
+		if err != nil {
+			return n, fmt.Errorf("list due jobs: %w", err)
+		}
+		if len(due) == 0 {
+			return n, nil
+		}
+		for _, ref := range due {
+			if err := s.finish(ctx, ref.Partition, ref.AppID, ref.JobID, StatusCompleted, ""); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+}
+
+// NextDue returns when the earliest RUNNING job is due, if any.
+func (s *Service) NextDue(ctx context.Context) (t time.Time, ok bool, err error) {
+	err = s.store.View(ctx, func(tx Tx) error {
+		t, ok, err = tx.NextDue()
+		return err
+	})
+	return t, ok, err
+}
+
+// finish moves a RUNNING job to a terminal status. COMPLETED applies the
+// job's effects in the same transaction; when they cannot be applied, the job
+// ends FAILED instead and nothing else changes.
+func (s *Service) finish(ctx context.Context, p Partition, appID, jobID, status, operation string) error {
+	set := func(tx Tx, status, msg string) (*Job, error) {
+		j, err := tx.Job(p, appID, jobID)
+		if err != nil || j == nil || j.Status != StatusRunning {
+			return nil, err
+		}
+		j.Status, j.Error, j.Updated = status, msg, s.now()
+		if operation != "" {
+			j.Operation = operation
+		}
+		return j, tx.PutJob(p, j)
+	}
+	var failure *jobFailure
+	err := s.store.Update(ctx, func(tx Tx) error {
+		if status == StatusFailed {
+			_, err := set(tx, StatusFailed, "The job was marked FAILED through UpdateBackendJob.")
+			return err
+		}
+		j, err := set(tx, StatusCompleted, "")
+		if err != nil || j == nil {
+			return err
+		}
+		return s.apply(tx, p, j)
+	})
+	if errors.As(err, &failure) {
+		err = s.store.Update(ctx, func(tx Tx) error {
+			_, err := set(tx, StatusFailed, failure.msg)
+			return err
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("finish job %s: %w", jobID, err)
+	}
+	return nil
+}
+
+// GetBackendJob returns a job listed under the environment.
+func (s *Service) GetBackendJob(ctx context.Context, p Partition, in *ab.GetBackendJobRequest) (*ab.GetBackendJobResponse, error) {
+	var job *Job
+	err := s.store.View(ctx, func(tx Tx) (err error) {
+		job, err = s.listedJob(tx, p, *in.AppId, *in.BackendEnvironmentName, *in.JobId)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return convert[ab.GetBackendJobResponse](jobView(job, *in.BackendEnvironmentName))
+}
+
+func (s *Service) listedJob(tx Tx, p Partition, appID, env, jobID string) (*Job, error) {
+	j, err := tx.Job(p, appID, jobID)
+	if err != nil {
+		return nil, err
+	}
+	if j == nil || !contains(j.Envs, env) {
+		return nil, notFoundf(TypeJob, "Job %s not found for app %s and backend environment %s", jobID, appID, env)
+	}
+	return j, nil
+}
+
+// UpdateBackendJob sets a job's operation and/or status. Completing a RUNNING
+// job applies its effects now; failing it discards them.
+func (s *Service) UpdateBackendJob(ctx context.Context, p Partition, in *ab.UpdateBackendJobRequest) (*ab.UpdateBackendJobResponse, error) {
+	app, env, id := *in.AppId, *in.BackendEnvironmentName, *in.JobId
+	status, operation := str(in.Status), str(in.Operation)
+	switch status {
+	case "", StatusRunning, StatusCompleted, StatusFailed:
+	default:
+		return nil, badRequestf("1 validation error detected: Value at 'status' failed to satisfy constraint: Member must satisfy enum value set: [RUNNING, COMPLETED, FAILED]")
+	}
+	if in.Operation != nil {
+		if _, ok := ab.OperationByName(operation); !ok {
+			return nil, badRequestf("Value at 'operation' must be the name of an operation of the API, got '%s'", operation)
+		}
+	}
+	var job *Job
+	err := s.store.View(ctx, func(tx Tx) (err error) {
+		job, err = s.listedJob(tx, p, app, env, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case job.Status != StatusRunning && status == StatusRunning:
+		return nil, badRequestf("Job %s is %s; a finished job cannot go back to RUNNING", id, job.Status)
+	case job.Status != StatusRunning && status != "" && status != job.Status:
+		return nil, badRequestf("Job %s is already %s and cannot become %s", id, job.Status, status)
+	case job.Status == StatusRunning && (status == StatusCompleted || status == StatusFailed):
+		if err := s.finish(ctx, p, app, id, status, operation); err != nil {
+			return nil, err
+		}
+	default: // only the operation (or nothing) changes
+		err = s.store.Update(ctx, func(tx Tx) error {
+			j, err := s.listedJob(tx, p, app, env, id)
+			if err != nil {
+				return err
+			}
+			if operation != "" {
+				j.Operation = operation
+			}
+			j.Updated = s.now()
+			return tx.PutJob(p, j)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	err = s.store.View(ctx, func(tx Tx) (err error) {
+		job, err = s.listedJob(tx, p, app, env, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return convert[ab.UpdateBackendJobResponse](jobView(job, env))
+}
+
+// ListBackendJobs pages through the jobs listed under an environment, oldest
+// first.
+func (s *Service) ListBackendJobs(ctx context.Context, p Partition, in *ab.ListBackendJobsRequest) (*ab.ListBackendJobsResponse, error) {
+	app, env := *in.AppId, *in.BackendEnvironmentName
+	q := JobQuery{JobID: str(in.JobId), Operation: str(in.Operation), Status: str(in.Status), Limit: 25}
+	if in.MaxResults != nil && *in.MaxResults > 0 {
+		q.Limit = int(*in.MaxResults)
+	}
+	if tok := str(in.NextToken); tok != "" {
+		c, err := s.decodePageToken(tok, p, app, env, q)
+		if err != nil {
+			return nil, err
+		}
+		q.After = c
+	}
+	var jobs []Job
+	err := s.store.View(ctx, func(tx Tx) error {
+		q := q
+		q.Limit++ // one more tells whether another page exists
+		var err error
+		if jobs, err = tx.Jobs(p, app, env, q); err != nil || len(jobs) > 0 || q.After != nil {
+			return err
+		}
+		a, err := tx.App(p, app)
+		if err != nil || a != nil {
+			return err
+		}
+		if has, err := tx.HasJobs(p, app, env); err != nil || has {
+			return err
+		}
+		return appNotFound(app)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &ab.ListBackendJobsResponse{Jobs: []ab.BackendJobRespObj{}}
+	if len(jobs) > q.Limit {
+		jobs = jobs[:q.Limit]
+		last := jobs[len(jobs)-1]
+		out.NextToken = ab.String(s.encodePageToken(p, app, env, q, JobCursor{Created: last.Created, JobID: last.ID}))
+	}
+	for i := range jobs {
+		v, err := convert[ab.BackendJobRespObj](jobView(&jobs[i], env))
+		if err != nil {
+			return nil, err
+		}
+		out.Jobs = append(out.Jobs, *v)
+	}
+	return out, nil
+}
+
+// jobWire is a job in the members every job-shaped response shares.
+type jobWire struct {
+	AppID                  string `json:"appId"`
+	BackendEnvironmentName string `json:"backendEnvironmentName,omitempty"`
+	JobID                  string `json:"jobId"`
+	Operation              string `json:"operation"`
+	Status                 string `json:"status"`
+	Error                  string `json:"error,omitempty"`
+	CreateTime             string `json:"createTime"`
+	UpdateTime             string `json:"updateTime"`
+}
+
+// jobView shows j as listed under env.
+func jobView(j *Job, env string) jobWire {
+	return jobWire{
+		AppID: j.AppID, BackendEnvironmentName: env, JobID: j.ID, Operation: j.Operation, Status: j.Status, Error: j.Error,
+		CreateTime: strconv.FormatInt(j.Created.UnixMilli(), 10), UpdateTime: strconv.FormatInt(j.Updated.UnixMilli(), 10),
+	}
+}
+
+// convert re-types a wire view into an output structure of the model by its
+// JSON names; members the structure lacks are dropped (e.g. a storage job's
+// response has no operation).
+func convert[T any](v any) (*T, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	out := new(T)
+	if err := json.Unmarshal(b, out); err != nil {
+		return nil, fmt.Errorf("convert %T: %w", v, err)
+	}
+	return out, nil
+}
+
+// jobResponse is the answer of a job-creating operation.
+func jobResponse[T any](j *Job, err error) (*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	v := jobView(j, j.Envs[0])
+	return convert[T](v)
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,76 @@
+package backend
+
+// requireApp returns the app or a NotFound error.
+func requireApp(tx Tx, p Partition, appID string) (*App, error) {
+	a, err := tx.App(p, appID)
+	if err != nil {
+		return nil, err
+	}
+	if a == nil {
+		return nil, appNotFound(appID)
+	}
+	return a, nil
+}
+
+// requireEnv checks that the app and its environment exist.
+func requireEnv(tx Tx, p Partition, appID, env string) error {
+	if _, err := requireApp(tx, p, appID); err != nil {
+		return err
+	}
+	e, err := findEnv(tx, p, appID, env)
+	if err != nil {
+		return err
+	}
+	if e == nil {
+		return envNotFound(appID, env)
+	}
+	return nil
+}
+
+func findEnv(tx Tx, p Partition, appID, env string) (*Env, error) {
+	envs, err := tx.Envs(p, appID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range envs {
+		if envs[i].Name == env {
+			return &envs[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// findResource returns the environment's resource of the kind, and name when
+// name is not empty.
+func findResource(tx Tx, p Partition, appID, env string, kind ResourceKind, name string) (*Resource, error) {
+	rs, err := tx.Resources(p, appID, env)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rs {
+		if rs[i].Kind == kind && (name == "" || rs[i].Name == name) {
+			return &rs[i], nil
+		}
+	}
+	return nil, nil
+}
+
+var kindTypes = map[ResourceKind]string{KindAuth: TypeAuth, KindAPI: TypeAPI, KindStorage: TypeStorage}
+
+// requireResource returns the named resource of an existing environment, or a
+// NotFound error naming the first thing missing.
+func requireResource(tx Tx, p Partition, appID, env string, kind ResourceKind, name string) (*Resource, error) {
+	if err := requireEnv(tx, p, appID, env); err != nil {
+		return nil, err
+	}
+	r, err := findResource(tx, p, appID, env, kind, name)
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return nil, notFoundf(kindTypes[kind], "%s resource %s not found in backend environment %s of app %s", kindTypes[kind], name, env, appID)
+	}
+	return r, nil
+}
+
+func ownerOf(appID, env string) string { return appID + "\n" + env }

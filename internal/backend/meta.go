@@ -1,0 +1,167 @@
+package backend
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	ab "github.com/amplifylite/amplifylite/amplifybackend"
+)
+
+// ids derives stable identifiers from (partition, app, env, resource): the
+// same inputs give the same ids on every run and every machine.
+type ids struct{ seed string }
+
+func idsFor(p Partition, parts ...string) ids {
+	return ids{seed: strings.Join(append([]string{p.Account, p.Region}, parts...), "\x00")}
+}
+
+func (d ids) sum(purpose string) [32]byte { return sha256.Sum256([]byte(d.seed + "\x00" + purpose)) }
+
+// alnum returns n characters of [a-z0-9] (upper adds A-Z) for purpose.
+func (d ids) alnum(purpose string, n int, upper bool) string {
+	const lower = "abcdefghijklmnopqrstuvwxyz0123456789"
+	const mixed = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	set := lower
+	if upper {
+		set = mixed
+	}
+	out := make([]byte, 0, n)
+	for i := 0; len(out) < n; i++ {
+		sum := d.sum(fmt.Sprintf("%s/%d", purpose, i))
+		for _, b := range sum {
+			if len(out) < n {
+				out = append(out, set[int(b)%len(set)])
+			}
+		}
+	}
+	return string(out)
+}
+
+func (d ids) digits(purpose string, n int) string {
+	s := d.sum(purpose)
+	out := make([]byte, n)
+	for i := range out {
+		out[i] = '0' + s[i]%10
+	}
+	return string(out)
+}
+
+// uuid formats 16 derived bytes as a version-4-shaped UUID.
+func (d ids) uuid(purpose string) string {
+	b := d.sum(purpose)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// stackPrefix is the prefix of an environment's Amplify-made names:
+// amplify-<app name>-<env>-<5 digits>, lower case, S3-safe.
+func stackPrefix(p Partition, app *App, env string) string {
+	clean := func(s string, max int) string {
+		var b strings.Builder
+		for _, r := range strings.ToLower(s) {
+			if (r >= 'a' && r <= 'z' || r >= '0' && r <= '9') && b.Len() < max {
+				b.WriteRune(r)
+			}
+		}
+		if b.Len() == 0 {
+			return "x"
+		}
+		return b.String()
+	}
+	return fmt.Sprintf("amplify-%s-%s-%s", clean(app.Name, 20), clean(env, 10), idsFor(p, app.ID, env).digits("stack", 5))
+}
+
+// amplifyMeta renders an environment's amplify-meta.json.
+func amplifyMeta(p Partition, app *App, env string, resources []Resource) string {
+	d := idsFor(p, app.ID, env)
+	prefix := stackPrefix(p, app, env)
+	role := func(name string) string { return fmt.Sprintf("arn:aws:iam::%s:role/%s", p.Account, name) }
+	meta := map[string]any{
+		"providers": map[string]any{"awscloudformation": map[string]any{
+			"AuthRoleName":         prefix + "-authRole",
+			"AuthRoleArn":          role(prefix + "-authRole"),
+			"UnauthRoleName":       prefix + "-unauthRole",
+			"UnauthRoleArn":        role(prefix + "-unauthRole"),
+			"Region":               p.Region,
+			"DeploymentBucketName": prefix + "-deployment",
+			"StackName":            prefix,
+			"StackId":              fmt.Sprintf("arn:aws:cloudformation:%s:%s:stack/%s/%s", p.Region, p.Account, prefix, d.uuid("stack")),
+			"AmplifyAppId":         app.ID,
+		}},
+	}
+	for _, r := range resources {
+		category, _ := meta[string(r.Kind)].(map[string]any)
+		if category == nil {
+			category = map[string]any{}
+			meta[string(r.Kind)] = category
+		}
+		category[r.Name] = resourceMeta(p, app.ID, env, &r)
+	}
+	b, _ := json.Marshal(meta) // maps of strings cannot fail
+	return string(b)
+}
+
+func resourceMeta(p Partition, app, env string, r *Resource) map[string]any {
+	d := idsFor(p, app, env, string(r.Kind), r.Name)
+	m := map[string]any{"providerPlugin": "awscloudformation"}
+	switch r.Kind {
+	case KindAuth:
+		m["service"] = "Cognito"
+		out := map[string]any{
+			"UserPoolId":     p.Region + "_" + d.alnum("userpool", 9, true),
+			"UserPoolName":   r.Name,
+			"AppClientIDWeb": d.alnum("webclient", 26, false),
+			"AppClientID":    d.alnum("nativeclient", 26, false),
+		}
+		var cfg ab.CreateBackendAuthResourceConfig
+		json.Unmarshal(r.Config, &cfg)
+		if cfg.AuthResources == ab.AuthResourcesIdentityPoolAndUserPool {
+			out["IdentityPoolId"] = p.Region + ":" + d.uuid("identitypool")
+		}
+		if r.Imported {
+			m["serviceType"] = "imported"
+			var src ab.ImportBackendAuthRequest
+			json.Unmarshal(r.Source, &src)
+			out["UserPoolId"], out["AppClientIDWeb"], out["AppClientID"] = str(src.UserPoolId), str(src.WebClientId), str(src.NativeClientId)
+			if id := str(src.IdentityPoolId); id != "" {
+				out["IdentityPoolId"] = id
+			}
+		}
+		m["output"] = out
+	case KindAPI:
+		m["service"] = "AppSync"
+		id := d.alnum("graphqlapi", 26, false)
+		m["output"] = map[string]any{
+			"GraphQLAPIIdOutput":       id,
+			"GraphQLAPIEndpointOutput": fmt.Sprintf("https://%s.appsync-api.%s.amazonaws.com/graphql", d.alnum("endpoint", 26, false), p.Region),
+		}
+	case KindStorage:
+		m["service"] = "S3"
+		var cfg ab.CreateBackendStorageResourceConfig
+		json.Unmarshal(r.Config, &cfg)
+		m["output"] = map[string]any{"BucketName": str(cfg.BucketName), "Region": p.Region}
+		if r.Imported {
+			m["serviceType"] = "imported"
+		}
+	}
+	return m
+}
+
+// adminLoginConfig is the Admin UI login configuration CreateBackendConfig
+// provisions for an app.
+func adminLoginConfig(p Partition, app string) *ab.LoginAuthConfigReqObj {
+	d := idsFor(p, app, "admin-ui")
+	return &ab.LoginAuthConfigReqObj{
+		AwsCognitoIdentityPoolId: ab.String(p.Region + ":" + d.uuid("identitypool")),
+		AwsCognitoRegion:         ab.String(p.Region),
+		AwsUserPoolsId:           ab.String(p.Region + "_" + d.alnum("userpool", 9, true)),
+		AwsUserPoolsWebClientId:  ab.String(d.alnum("webclient", 26, false)),
+	}
+}
+
+// featureFlags is the cli.json of a new project made by the current Amplify
+// CLI (Gen 1, transformer v2).
+const featureFlags = `{"features":{"graphqltransformer":{"addmissingownerfields":true,"improvepluralization":false,"validatetypenamereservedwords":true,"useexperimentalpipelinedtransformer":true,"enableiterativegsiupdates":true,"secondarykeyasgsi":true,"skipoverridemutationinputtypes":true,"transformerversion":2,"suppressschemamigrationprompt":true,"securityenhancementnotification":false,"showfieldauthnotification":false,"usesubusernamefordefaultidentityclaim":true,"usefieldnameforprimarykeyconnectionfield":false,"enableautoindexquerynames":true,"respectprimarykeyattributesonconnectionfield":true,"shoulddeepmergedirectiveconfigdefaults":false,"populateownerfieldforstaticgroupauth":true,"subscriptionsinheritprimaryauth":false},"frontend-ios":{"enablexcodeintegration":true},"auth":{"enablecaseinsensitivity":true,"useinclusiveterminology":true,"breakcirculardependency":true,"forcealiasattributes":false,"useenabledmfas":true},"codegen":{"useappsyncmodelgenplugin":true,"usedocsgeneratorplugin":true,"usetypesgeneratorplugin":true,"cleangeneratedmodelsdirectory":true,"retaincasestyle":true,"addtimestampfields":true,"handlelistnullabilitytransparently":true,"emitauthprovider":true,"generateindexrules":true,"enabledartnullsafety":true,"generatemodelsforlazyloadandcustomselectionset":true},"appsync":{"generategraphqlpermissions":true},"latestregionsupport":{"pinpoint":1,"translate":1,"transcribe":1,"rekognition":1,"textract":1,"comprehend":1},"project":{"overrides":true}},"debug":{}}`

@@ -1,0 +1,165 @@
+package backend
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	ab "github.com/amplifylite/amplifylite/amplifybackend"
+)
+
+// CreateBackendStorage queues the creation of the environment's S3 storage.
+// Without a bucketName, a valid and unique one is derived from the resource.
+func (s *Service) CreateBackendStorage(ctx context.Context, p Partition, in *ab.CreateBackendStorageRequest) (*ab.CreateBackendStorageResponse, error) {
+	app, env, name := *in.AppId, *in.BackendEnvironmentName, *in.ResourceName
+	if err := checkNames("appId", app, "backendEnvironmentName", env, "resourceName", name); err != nil {
+		return nil, err
+	}
+	if b := in.ResourceConfig.BucketName; b != nil {
+		if err := checkBucketName("resourceConfig.bucketName", *b); err != nil {
+			return nil, err
+		}
+	}
+	return jobResponse[ab.CreateBackendStorageResponse](s.startJob(ctx, p, jobSpec{
+		appID: app, envs: []string{env}, kind: ab.OpCreateBackendStorage, req: in,
+		check: func(tx Tx) error {
+			if err := checkNoResource(tx, p, app, env, KindStorage); err != nil {
+				return err
+			}
+			if b := in.ResourceConfig.BucketName; b != nil {
+				return checkBucketFree(tx, p, *b)
+			}
+			return nil
+		},
+	}))
+}
+
+func checkBucketFree(tx Tx, p Partition, name string) error {
+	buckets, err := tx.Buckets(p)
+	if err != nil {
+		return err
+	}
+	for _, b := range buckets {
+		if b.Name == name {
+			return badRequestf("Bucket %s already exists", name)
+		}
+	}
+	return nil
+}
+
+// UpdateBackendStorage queues a replacement of the storage's permissions.
+func (s *Service) UpdateBackendStorage(ctx context.Context, p Partition, in *ab.UpdateBackendStorageRequest) (*ab.UpdateBackendStorageResponse, error) {
+	app, env, name := *in.AppId, *in.BackendEnvironmentName, *in.ResourceName
+	return jobResponse[ab.UpdateBackendStorageResponse](s.startJob(ctx, p, jobSpec{
+		appID: app, envs: []string{env}, kind: ab.OpUpdateBackendStorage, req: in,
+		check: func(tx Tx) error { return checkUpdatable(tx, p, app, env, KindStorage, name) },
+	}))
+}
+
+// DeleteBackendStorage queues the removal of the storage resource; a bucket it
+// created goes with it, an imported one stays.
+func (s *Service) DeleteBackendStorage(ctx context.Context, p Partition, in *ab.DeleteBackendStorageRequest) (*ab.DeleteBackendStorageResponse, error) {
+	app, env, name := *in.AppId, *in.BackendEnvironmentName, *in.ResourceName
+	return jobResponse[ab.DeleteBackendStorageResponse](s.startJob(ctx, p, jobSpec{
+		appID: app, envs: []string{env}, kind: ab.OpDeleteBackendStorage, req: in,
+		check: func(tx Tx) error {
+			_, err := requireResource(tx, p, app, env, KindStorage, name)
+			return err
+		},
+	}))
+}
+
+// ImportBackendStorage queues the import of an existing bucket as the
+// environment's storage, named after the bucket.
+func (s *Service) ImportBackendStorage(ctx context.Context, p Partition, in *ab.ImportBackendStorageRequest) (*ab.ImportBackendStorageResponse, error) {
+	app, env := *in.AppId, *in.BackendEnvironmentName
+	if in.BucketName == nil {
+		return nil, badRequestf("1 validation error detected: Value at 'bucketName' failed to satisfy constraint: Member must not be null")
+	}
+	if err := checkBucketName("bucketName", *in.BucketName); err != nil {
+		return nil, err
+	}
+	return jobResponse[ab.ImportBackendStorageResponse](s.startJob(ctx, p, jobSpec{
+		appID: app, envs: []string{env}, kind: ab.OpImportBackendStorage, req: in,
+		check: func(tx Tx) error { return checkNoResource(tx, p, app, env, KindStorage) },
+	}))
+}
+
+// GetBackendStorage returns the storage resource's configuration.
+func (s *Service) GetBackendStorage(ctx context.Context, p Partition, in *ab.GetBackendStorageRequest) (*ab.GetBackendStorageResponse, error) {
+	var r *Resource
+	err := s.store.View(ctx, func(tx Tx) (err error) {
+		r, err = requireResource(tx, p, *in.AppId, *in.BackendEnvironmentName, KindStorage, *in.ResourceName)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var cfg ab.GetBackendStorageResourceConfig
+	if err := json.Unmarshal(r.Config, &cfg); err != nil {
+		return nil, err
+	}
+	cfg.Imported = ab.Bool(r.Imported)
+	return &ab.GetBackendStorageResponse{AppId: in.AppId, BackendEnvironmentName: in.BackendEnvironmentName,
+		ResourceName: ab.String(r.Name), ResourceConfig: &cfg}, nil
+}
+
+// ListS3Buckets lists every bucket of the partition in one page.
+func (s *Service) ListS3Buckets(ctx context.Context, p Partition, in *ab.ListS3BucketsRequest) (*ab.ListS3BucketsResponse, error) {
+	var buckets []Bucket
+	err := s.store.View(ctx, func(tx Tx) (err error) {
+		buckets, err = tx.Buckets(p)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &ab.ListS3BucketsResponse{Buckets: make([]ab.S3BucketInfo, len(buckets))}
+	for i, b := range buckets {
+		out.Buckets[i] = ab.S3BucketInfo{Name: ab.String(b.Name), CreationDate: ab.String(b.Created.UTC().Format("2006-01-02T15:04:05.000Z"))}
+	}
+	return out, nil
+}
+
+// generatedBucketName derives a valid S3 bucket name from the resource and
+// environment, stable for the same (partition, app, env, resource); attempt
+// varies it when the first choice is taken.
+func generatedBucketName(p Partition, app, env, resource string, attempt int) string {
+	clean := func(s string, max int) string {
+		var b strings.Builder
+		for _, r := range strings.ToLower(s) {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+				b.WriteRune(r)
+			}
+			if b.Len() == max {
+				break
+			}
+		}
+		return b.String()
+	}
+	sum := sha256.Sum256([]byte(strings.Join([]string{p.Account, p.Region, app, env, resource, strconv.Itoa(attempt)}, "\x00")))
+	name := clean(resource, 30)
+	if name == "" {
+		name = "storage"
+	}
+	e := clean(env, 20)
+	if e == "" {
+		e = "env"
+	}
+	return name + hex.EncodeToString(sum[:4]) + "-" + e
+}
+
+// uniqueBucketName picks a generated bucket name no bucket of the partition has.
+func uniqueBucketName(tx Tx, p Partition, app, env, resource string) (string, error) {
+	for attempt := 0; ; attempt++ {
+		name := generatedBucketName(p, app, env, resource, attempt)
+		if err := checkBucketFree(tx, p, name); err == nil {
+			return name, nil
+		} else if _, ok := err.(*Error); !ok {
+			return "", err
+		}
+	}
+}

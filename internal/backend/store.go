@@ -1,0 +1,185 @@
+package backend
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Store keeps the state of every partition. Each call of Update runs fn in one
+// serialisable read-write transaction that is durable when Update returns nil;
+// when fn returns an error nothing it wrote is kept. View runs fn read-only.
+type Store interface {
+	Update(ctx context.Context, fn func(Tx) error) error
+	View(ctx context.Context, fn func(Tx) error) error
+	// Secret returns a random key created once per database, shared by
+	// every server on it (it signs pagination tokens).
+	Secret(ctx context.Context) ([]byte, error)
+	// Name identifies the implementation ("sqlite", "memory", ...).
+	Name() string
+	Close() error
+}
+
+// Tx reads and writes records inside one transaction. Getters return
+// (nil, nil) when the record does not exist.
+type Tx interface {
+	App(p Partition, appID string) (*App, error)
+	PutApp(p Partition, a *App) error
+	DeleteApp(p Partition, appID string) error
+
+	// Envs lists an app's environments, oldest first.
+	Envs(p Partition, appID string) ([]Env, error)
+	PutEnv(p Partition, e *Env) error
+	// DeleteEnv removes the environment and all of its resources.
+	DeleteEnv(p Partition, appID, env string) error
+
+	// Resources lists an environment's resources ordered by kind, then name.
+	Resources(p Partition, appID, env string) ([]Resource, error)
+	PutResource(p Partition, r *Resource) error
+	DeleteResource(p Partition, appID, env string, kind ResourceKind, name string) error
+
+	Job(p Partition, appID, jobID string) (*Job, error)
+	// PutJob inserts or updates a job; its Envs never change after insert.
+	PutJob(p Partition, j *Job) error
+	// RunningJob returns a RUNNING job listed under the environment, if any.
+	RunningJob(p Partition, appID, env string) (*Job, error)
+	// Jobs returns up to q.Limit jobs listed under (appID, env) that match
+	// q's filters, ordered by (Created, ID), strictly after q.After when set.
+	Jobs(p Partition, appID, env string, q JobQuery) ([]Job, error)
+	// HasJobs reports whether any job is listed under (appID, env).
+	HasJobs(p Partition, appID, env string) (bool, error)
+	// DueJobs returns up to limit RUNNING jobs of every partition whose Due
+	// time is at or before now, soonest first.
+	DueJobs(now time.Time, limit int) ([]JobRef, error)
+	// NextDue returns the earliest Due time of any RUNNING job.
+	NextDue() (time.Time, bool, error)
+
+	Token(p Partition, appID, sessionID string) (*Token, error)
+	PutToken(p Partition, t *Token) error
+	DeleteToken(p Partition, appID, sessionID string) error
+
+	// Buckets lists the partition's buckets and the shared ones, by name.
+	Buckets(p Partition) ([]Bucket, error)
+	PutBucket(p Partition, b *Bucket) error
+	DeleteBucket(p Partition, name string) error
+	// EnsureSharedBucket records a bucket visible in every partition,
+	// keeping its first creation time.
+	EnsureSharedBucket(b *Bucket) error
+}
+
+// Partition is the unit of isolation: an AWS account in one region.
+type Partition struct {
+	Account string
+	Region  string
+}
+
+// App is an Amplify app.
+type App struct {
+	ID      string     `json:"id"`
+	Name    string     `json:"name"`
+	Created time.Time  `json:"created"`
+	Config  *AppConfig `json:"config,omitempty"` // Admin UI config; nil when absent
+}
+
+// AppConfig is an app's Admin UI (backend manager) configuration.
+type AppConfig struct {
+	BackendManagerAppID string          `json:"backendManagerAppId"`
+	LoginAuthConfig     json.RawMessage `json:"loginAuthConfig,omitempty"`
+}
+
+// Env is a backend environment of an app.
+type Env struct {
+	AppID   string    `json:"appId"`
+	Name    string    `json:"name"`
+	Created time.Time `json:"created"`
+}
+
+// ResourceKind is a category of backend resource.
+type ResourceKind string
+
+// Resource kinds.
+const (
+	KindAuth    ResourceKind = "auth"
+	KindAPI     ResourceKind = "api"
+	KindStorage ResourceKind = "storage"
+)
+
+// Resource is an auth, API or storage resource of an environment.
+type Resource struct {
+	AppID    string       `json:"appId"`
+	Env      string       `json:"env"`
+	Kind     ResourceKind `json:"kind"`
+	Name     string       `json:"name"`
+	Imported bool         `json:"imported,omitempty"`
+	// Config is the resource's configuration in its Create shape, as JSON.
+	Config json.RawMessage `json:"config"`
+	// Source is the import request of an imported resource, as JSON.
+	Source json.RawMessage `json:"source,omitempty"`
+	// Models and Introspection are the outputs of the last model generation
+	// (API only), generated from the schema whose hash is ModelsSchemaHash.
+	Models           string    `json:"models,omitempty"`
+	Introspection    string    `json:"introspection,omitempty"`
+	ModelsSchemaHash string    `json:"modelsSchemaHash,omitempty"`
+	Created          time.Time `json:"created"`
+}
+
+// Job statuses.
+const (
+	StatusRunning   = "RUNNING"
+	StatusCompleted = "COMPLETED"
+	StatusFailed    = "FAILED"
+)
+
+// Job is an asynchronous operation on one or more environments.
+type Job struct {
+	ID    string   `json:"id"`
+	AppID string   `json:"appId"`
+	Envs  []string `json:"envs"` // every environment it is listed under; Envs[0] is the one returned
+	// Kind is the operation that created the job and decides its effects;
+	// Operation is what clients see (UpdateBackendJob may change it).
+	Kind      string          `json:"kind"`
+	Operation string          `json:"operation"`
+	Status    string          `json:"status"`
+	Error     string          `json:"error,omitempty"`
+	Created   time.Time       `json:"created"`
+	Updated   time.Time       `json:"updated"`
+	Due       time.Time       `json:"due"`
+	Payload   json.RawMessage `json:"payload"` // the validated request
+}
+
+// JobRef addresses a job.
+type JobRef struct {
+	Partition Partition
+	AppID     string
+	JobID     string
+}
+
+// JobQuery filters and pages ListBackendJobs.
+type JobQuery struct {
+	JobID, Operation, Status string // exact-match filters; "" = any
+	After                    *JobCursor
+	Limit                    int
+}
+
+// JobCursor is the position after which a page starts.
+type JobCursor struct {
+	Created time.Time
+	JobID   string
+}
+
+// Token is an Admin UI challenge token.
+type Token struct {
+	AppID     string    `json:"appId"`
+	SessionID string    `json:"sessionId"`
+	Code      string    `json:"code"`
+	Expires   time.Time `json:"expires"`
+}
+
+// Bucket is an S3 bucket known to the partition.
+type Bucket struct {
+	Name    string    `json:"name"`
+	Created time.Time `json:"created"`
+	// Owner is "app/env" for a bucket a storage resource created; empty for
+	// imported and configured buckets, which outlive their resources.
+	Owner string `json:"owner,omitempty"`
+}

@@ -1,0 +1,73 @@
+package backend
+
+import (
+	"context"
+	"strconv"
+
+	ab "github.com/amplifylite/amplifylite/amplifybackend"
+)
+
+// CreateToken issues a one-time Admin UI challenge for an app.
+func (s *Service) CreateToken(ctx context.Context, p Partition, in *ab.CreateTokenRequest) (*ab.CreateTokenResponse, error) {
+	app := *in.AppId
+	t := &Token{AppID: app, SessionID: newID(), Code: challengeCode(), Expires: s.now().Add(s.cfg.TokenTTL)}
+	err := s.store.Update(ctx, func(tx Tx) error {
+		if _, err := requireApp(tx, p, app); err != nil {
+			return err
+		}
+		return tx.PutToken(p, t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return convert[ab.CreateTokenResponse](tokenView(t))
+}
+
+// GetToken returns a live challenge token.
+func (s *Service) GetToken(ctx context.Context, p Partition, in *ab.GetTokenRequest) (*ab.GetTokenResponse, error) {
+	var t *Token
+	err := s.store.View(ctx, func(tx Tx) (err error) {
+		t, err = s.liveToken(tx, p, *in.AppId, *in.SessionId)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return convert[ab.GetTokenResponse](tokenView(t))
+}
+
+// DeleteToken removes a live challenge token.
+func (s *Service) DeleteToken(ctx context.Context, p Partition, in *ab.DeleteTokenRequest) (*ab.DeleteTokenResponse, error) {
+	err := s.store.Update(ctx, func(tx Tx) error {
+		if _, err := s.liveToken(tx, p, *in.AppId, *in.SessionId); err != nil {
+			return err
+		}
+		return tx.DeleteToken(p, *in.AppId, *in.SessionId)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ab.DeleteTokenResponse{IsSuccess: ab.Bool(true)}, nil
+}
+
+func (s *Service) liveToken(tx Tx, p Partition, app, session string) (*Token, error) {
+	t, err := tx.Token(p, app, session)
+	if err != nil {
+		return nil, err
+	}
+	if t == nil || !s.now().Before(t.Expires) {
+		return nil, notFoundf(TypeToken, "Token with sessionId %s not found or expired for app %s", session, app)
+	}
+	return t, nil
+}
+
+type tokenWire struct {
+	AppID         string `json:"appId"`
+	ChallengeCode string `json:"challengeCode"`
+	SessionID     string `json:"sessionId"`
+	TTL           string `json:"ttl"`
+}
+
+func tokenView(t *Token) tokenWire {
+	return tokenWire{AppID: t.AppID, ChallengeCode: t.Code, SessionID: t.SessionID, TTL: strconv.FormatInt(t.Expires.Unix(), 10)}
+}

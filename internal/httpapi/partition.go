@@ -1,0 +1,64 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/amplifylite/amplifylite/internal/backend"
+)
+
+// defaultAccount is the account of every access key that is not itself a
+// 12-digit account id (the convention LocalStack and moto users rely on).
+const defaultAccount = "000000000000"
+
+// partitionOf derives the (account, region) a request belongs to from its
+// SigV4 credential scope: Authorization header or presigned X-Amz-Credential.
+// Unsigned requests belong to the default account and region.
+// A scope whose region is not a plausible region name is refused.
+func partitionOf(r *http.Request, defaultRegion string) (backend.Partition, error) {
+	p := backend.Partition{Account: defaultAccount, Region: defaultRegion}
+	cred := ""
+	if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "AWS4-HMAC-SHA256") {
+		if _, after, ok := strings.Cut(auth, "Credential="); ok {
+			cred, _, _ = strings.Cut(after, ",")
+		}
+	} else {
+		cred = r.URL.Query().Get("X-Amz-Credential")
+	}
+	// Credential = AKID/yyyymmdd/region/service/aws4_request
+	parts := strings.Split(strings.TrimSpace(cred), "/")
+	if len(parts) == 5 {
+		if isAccountID(parts[0]) {
+			p.Account = parts[0]
+		}
+		if !isRegion(parts[2]) {
+			return p, badRequest("The credential scope's region '" + parts[2] + "' is not a valid region name")
+		}
+		p.Region = parts[2]
+	}
+	return p, nil
+}
+
+func isRegion(s string) bool {
+	if s == "" || len(s) > 40 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

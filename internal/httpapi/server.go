@@ -1,0 +1,161 @@
+// Package httpapi is the REST-JSON edge of amplifylite: the table of all 31
+// operations, the generic decode → validate → call → encode adapter, CORS,
+// request ids and the one place where errors become AWS-style responses.
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/amplifylite/amplifylite/internal/backend"
+	"github.com/google/uuid"
+)
+
+// Options configures the HTTP edge.
+type Options struct {
+	// Region is the region of unsigned requests.
+	Region string
+	// Logger receives one line per request and every internal error.
+	Logger *slog.Logger
+	// Health, when set, answers GET /_amplifylite/health.
+	Health func(context.Context) (any, error)
+}
+
+// Server serves the AmplifyBackend API over HTTP.
+type Server struct {
+	routes []route
+	opts   Options
+	log    *slog.Logger
+}
+
+// New returns the HTTP handler of the API backed by svc.
+func New(svc *backend.Service, opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Region == "" {
+		opts.Region = "us-east-1"
+	}
+	return &Server{routes: table(svc), opts: opts, log: opts.Logger}
+}
+
+// HealthPath is the readiness endpoint.
+const HealthPath = "/_amplifylite/health"
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	reqID := uuid.NewString()
+	h := w.Header()
+	h.Set("x-amzn-RequestId", reqID)
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Expose-Headers", "x-amzn-RequestId, x-amzn-ErrorType, x-amz-apigw-id")
+	rec := &statusRecorder{ResponseWriter: w}
+	opName := "-"
+	defer func() {
+		if v := recover(); v != nil {
+			s.log.Error("panic", "requestId", reqID, "panic", v, "stack", string(debug.Stack()))
+			if rec.status == 0 {
+				writeError(rec, &wireError{Type: "InternalServiceException", Status: http.StatusInternalServerError,
+					Message: "An internal error occurred; request id " + reqID})
+			}
+		}
+		s.log.Info("request", "op", opName, "method", r.Method, "path", r.URL.EscapedPath(),
+			"status", rec.status, "duration", time.Since(start), "requestId", reqID)
+	}()
+	opName = s.serve(rec, r, reqID)
+}
+
+// serve handles one request and returns the operation name for the log.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, reqID string) string {
+	if r.Method == http.MethodOptions {
+		h := w.Header()
+		h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+		if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
+			h.Set("Access-Control-Allow-Headers", req)
+		} else {
+			h.Set("Access-Control-Allow-Headers", "*")
+		}
+		h.Set("Access-Control-Max-Age", "86400")
+		w.WriteHeader(http.StatusOK)
+		return "OPTIONS"
+	}
+	if r.URL.Path == HealthPath && s.opts.Health != nil && r.Method == http.MethodGet {
+		v, err := s.opts.Health(r.Context())
+		if err != nil {
+			writeError(w, &wireError{Type: "ServiceUnavailableException", Status: http.StatusServiceUnavailable, Message: err.Error()})
+			return "Health"
+		}
+		writeJSON(w, http.StatusOK, v)
+		return "Health"
+	}
+	rt, params, err := s.lookup(r)
+	if err != nil {
+		writeError(w, toWire(err, s.log, reqID))
+		return "-"
+	}
+	p, err := partitionOf(r, s.opts.Region)
+	if err != nil {
+		writeError(w, toWire(err, s.log, reqID))
+		return rt.op.Name
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			err = badRequest("The request body exceeds the limit of 1048576 bytes")
+		} else {
+			err = badRequest("Could not read the request body: " + err.Error())
+		}
+		writeError(w, toWire(err, s.log, reqID))
+		return rt.op.Name
+	}
+	out, err := rt.call(r.Context(), p, params, body)
+	if err != nil {
+		writeError(w, toWire(err, s.log, reqID))
+		return rt.op.Name
+	}
+	writeJSON(w, http.StatusOK, out)
+	return rt.op.Name
+}
+
+// lookup finds the operation for the request's method and escaped path.
+func (s *Server) lookup(r *http.Request) (route, map[string]string, error) {
+	segs, ok := splitPath(r.URL.EscapedPath())
+	if ok {
+		for _, rt := range s.routes {
+			if rt.op.Method != r.Method {
+				continue
+			}
+			if params, ok := rt.tmpl.match(segs); ok {
+				return rt, params, nil
+			}
+		}
+	}
+	return route{}, nil, &wireError{Type: "UnknownOperationException", Status: http.StatusNotFound,
+		Message: "No operation matches " + r.Method + " " + r.URL.EscapedPath()}
+}
+
+// statusRecorder remembers the status written, for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
