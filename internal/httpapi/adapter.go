@@ -141,7 +141,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	if err := enc.Encode(v); err != nil {
 		buf.Reset()
 		status = http.StatusInternalServerError
-		w.Header().Set("x-amzn-ErrorType", "InternalServiceException")
+		w.Header()["x-amzn-ErrorType"] = []string{"InternalServiceException"}
 		buf.WriteString(`{"__type":"InternalServiceException","message":"response encoding failed"}`)
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -60,7 +60,7 @@ func toWire(err error, log *slog.Logger, requestID string) *wireError {
 
 func writeError(w http.ResponseWriter, we *wireError) {
 	h := w.Header()
-	h.Set("x-amzn-ErrorType", we.Type)
+	h["x-amzn-ErrorType"] = []string{we.Type}
 	body := struct {
 		Type         string `json:"__type"`
 		Message      string `json:"message"`

@@ -51,7 +51,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	reqID := uuid.NewString()
 	h := w.Header()
-	h.Set("x-amzn-RequestId", reqID)
+	h["x-amzn-RequestId"] = []string{reqID} // exact casing, as AWS sends it
 	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Access-Control-Expose-Headers", "x-amzn-RequestId, x-amzn-ErrorType, x-amz-apigw-id")
 	rec := &statusRecorder{ResponseWriter: w}
