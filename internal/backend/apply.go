@@ -16,7 +16,9 @@ func (s *Service) apply(tx Tx, p Partition, j *Job) error {
 	case ab.OpCreateBackend:
 		return applyPayload(j, func(in *ab.CreateBackendRequest) error { return s.applyCreateBackend(tx, p, j, in) })
 	case ab.OpCloneBackend:
-		return applyPayload(j, func(in *ab.CloneBackendRequest) error { return s.applyClone(tx, p, j.AppID, env, *in.TargetEnvironmentName) })
+		return applyPayload(j, func(in *ab.CloneBackendRequest) error {
+			return s.applyClone(tx, p, j.AppID, env, *in.TargetEnvironmentName)
+		})
 	case ab.OpDeleteBackend:
 		if err := requireEnvForJob(tx, p, j.AppID, env); err != nil {
 			return err

@@ -70,4 +70,3 @@ func str(p *string) string {
 func pendingJobError(appID, env string) error {
 	return badRequestf("There is already a pending job for the requested appId: %s and backendEnvironmentName: %s, wait for it to complete before creating a new job.", appID, env)
 }
-

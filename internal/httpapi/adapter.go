@@ -148,4 +148,3 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }
-

@@ -90,4 +90,3 @@ func ParseOptions(args []string, getenv func(string) string) (Options, error) {
 	}
 	return o, nil
 }
-
