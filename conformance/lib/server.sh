@@ -22,6 +22,8 @@ export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 export AWS_EC2_METADATA_DISABLED=true AWS_PAGER="" AWS_MAX_ATTEMPTS=1 AWS_RETRY_MODE=standard
 export AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE=1 AWS_SDK_LOAD_CONFIG=0
+# The pinned JS SDK v3 warns that its future releases will need node 22; the pinned one runs on 20.
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL AWS_CA_BUNDLE
 
 _amplifylite_pids=()
