@@ -30,7 +30,7 @@ func checkNoResource(tx Tx, p Partition, app, env string, kind ResourceKind) err
 		return err
 	}
 	if r != nil {
-		return badRequestf("Backend environment %s of app %s already has a %s resource: %s", env, app, kindTypes[kind], r.Name)
+		return badRequestf("Backend environment %s of app %s already has a resource of type %s: %s", env, app, kindTypes[kind], r.Name)
 	}
 	return nil
 }
