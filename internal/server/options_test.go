@@ -1,0 +1,42 @@
+package server
+
+import (
+	"log/slog"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func TestParseOptions_FlagsOverrideEnvironment(t *testing.T) {
+	env := map[string]string{
+		"AMPLIFYLITE_LISTEN": "0.0.0.0:1", "AMPLIFYLITE_DATA_DIR": "/env", "AMPLIFYLITE_JOB_DURATION": "5s",
+		"AMPLIFYLITE_TOKEN_TTL": "1m", "AMPLIFYLITE_REGION": "eu-west-1", "AMPLIFYLITE_BUCKETS": "a, b",
+		"AMPLIFYLITE_LOG_LEVEL": "debug",
+	}
+	got, err := ParseOptions([]string{"--listen", "127.0.0.1:2", "--job-duration", "0"}, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Options{Listen: "127.0.0.1:2", DataDir: "/env", JobDuration: 0, TokenTTL: time.Minute, Region: "eu-west-1",
+		Buckets: []string{"a", "b"}, LogLevel: slog.LevelDebug}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestParseOptions_Rejects(t *testing.T) {
+	none := func(string) string { return "" }
+	for _, args := range [][]string{{"--job-duration", "-1s"}, {"--token-ttl", "0s"}, {"--log-level", "loud"}, {"extra"}, {"--nope"}} {
+		if _, err := ParseOptions(args, none); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+	if _, err := ParseOptions(nil, func(k string) string {
+		if k == "AMPLIFYLITE_JOB_DURATION" {
+			return "soon"
+		}
+		return ""
+	}); err == nil {
+		t.Error("a bad environment value was accepted")
+	}
+}
