@@ -1,0 +1,117 @@
+// Package modelgen turns an Amplify GraphQL transformer v2 schema into the two
+// outputs of GenerateBackendAPIModels: the DataStore model schema and the model
+// introspection schema, equal — key order, formatting and version hash
+// included — to what @aws-amplify/appsync-modelgen-plugin 2.15.3 produces
+// through @aws-amplify/graphql-generator 0.5.4 with its default options.
+//
+// The reference for every rule is ../../../shared/conformance/modelgen/FORMAT.md
+// (copied with the fixtures under testdata/) and the plugin's source; the code
+// mirrors the plugin's steps one for one, including the JavaScript semantics
+// that reach the output (object key order, undefined properties, truthiness,
+// JSON.stringify's text and number formatting).
+//
+// Text form: Result.Models is exactly the schema.js the javascript target
+// writes, `export const schema = ` + JSON.stringify(object, null, 4) + `;`
+// (4-space indentation, no trailing newline); Result.ModelIntrospectionSchema
+// is JSON.stringify(object, null, 4), as model-introspection.json.
+//
+// Differences from the official generator, all for input it does not reject
+// but should: the SDL is parsed and validated by gqlparser against the
+// Amplify directive definitions (graphql-generator skips validation), so
+// unknown directives or arguments, missing required arguments, repeated
+// non-repeatable directives and duplicate type names are errors here; and
+// directive arguments whose values are not of the declared kind where the
+// generator would use them as field names (e.g. `fields: [1]`) are errors
+// here instead of odd output.
+package modelgen
+
+import (
+	"fmt"
+)
+
+// Options are the generator options that change these outputs; the zero
+// value means the defaults of graphql-generator 0.5.4.
+type Options struct {
+	// RespectPrimaryKeyAttributesOnConnectionField: nil means true. False is
+	// the format of projects created before custom primary keys.
+	RespectPrimaryKeyAttributesOnConnectionField *bool
+	// AddTimestampFields: nil means true. False leaves out the implicit
+	// createdAt and updatedAt fields.
+	AddTimestampFields *bool
+}
+
+// Result holds the two outputs as the API returns them.
+type Result struct {
+	// Models is "export const schema = {...};" exactly as the schema.js text
+	// the official generator writes.
+	Models string
+	// ModelIntrospectionSchema is the model introspection schema, JSON text.
+	ModelIntrospectionSchema string
+}
+
+// SchemaError is a schema the generator rejects. Line and Column (1-based)
+// locate it in the schema text; they are 0 when no position applies.
+type SchemaError struct {
+	Line    int
+	Column  int
+	Message string
+}
+
+func (e *SchemaError) Error() string {
+	if e.Line == 0 {
+		return e.Message
+	}
+	return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, e.Message)
+}
+
+const modelsPrefix = "export const schema = "
+
+// Generate returns both outputs for a transformer v2 schema. A schema the
+// generator rejects gives a *SchemaError.
+func Generate(schema string, opts Options) (res Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			// Every input is meant to be handled above; this keeps a bug
+			// from taking the server down.
+			res, err = Result{}, &SchemaError{Message: fmt.Sprintf("internal error: %v", p)}
+		}
+	}()
+	ro := resolvedOptions{respectPK: true, timestamps: true}
+	if opts.RespectPrimaryKeyAttributesOnConnectionField != nil {
+		ro.respectPK = *opts.RespectPrimaryKeyAttributesOnConnectionField
+	}
+	if opts.AddTimestampFields != nil {
+		ro.timestamps = *opts.AddTimestampFields
+	}
+	doc, err := parseSchema(schema)
+	if err != nil {
+		return Result{}, err
+	}
+	plurals := map[string]string{}
+	models, _, err := generateTarget(doc, ro, targetModels, plurals)
+	if err != nil {
+		return Result{}, err
+	}
+	intro, _, err := generateTarget(doc, ro, targetIntrospection, plurals)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Models: modelsPrefix + models + ";", ModelIntrospectionSchema: intro}, nil
+}
+
+// generateTarget runs one visitor; it also returns the version preimage.
+func generateTarget(doc *document, ro resolvedOptions, t target, plurals map[string]string) (string, string, error) {
+	r := &run{opts: ro, target: t, plurals: plurals}
+	if err := r.load(doc); err != nil {
+		return "", "", err
+	}
+	if err := r.process(); err != nil {
+		return "", "", err
+	}
+	if t == targetModels {
+		s, err := r.modelsJSON()
+		return s, r.preimage, err
+	}
+	s, err := r.introspectionJSON()
+	return s, "", err
+}

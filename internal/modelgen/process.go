@@ -1,0 +1,1309 @@
+package modelgen
+
+import (
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// target selects which of the plugin's visitors is being reproduced.
+type target uint8
+
+const (
+	targetModels        target = iota + 1 // the 'metadata' visitor behind schema.js
+	targetIntrospection                   // the 'introspection' visitor
+)
+
+// orderedModels is the plugin's modelMap / nonModelMap: a JavaScript object
+// keyed by type name (assigning an existing name keeps its position).
+type orderedModels struct {
+	names []string
+	by    map[string]*model
+}
+
+func (o *orderedModels) set(m *model) {
+	if o.by == nil {
+		o.by = map[string]*model{}
+	}
+	if _, ok := o.by[m.name]; !ok {
+		o.names = append(o.names, m.name)
+	}
+	o.by[m.name] = m
+}
+
+func (o *orderedModels) get(name string) *model {
+	if isObjectPrototypeKey(name) {
+		return nil
+	}
+	return o.by[name]
+}
+
+func (o *orderedModels) values() []*model {
+	out := make([]*model, len(o.names))
+	for i, n := range o.names {
+		out[i] = o.by[n]
+	}
+	return out
+}
+
+type enumType struct {
+	name   string
+	values *jsObject // constantCase(value) -> value
+}
+
+type operation struct {
+	f    *field
+	kind string
+}
+
+// run holds one visitor's state: one target, one set of options.
+type run struct {
+	opts     resolvedOptions
+	target   target
+	plurals  map[string]string
+	models   orderedModels
+	nonModel orderedModels
+	enums    []*enumType
+	enumBy   map[string]*enumType
+	inputs   []*model
+	inputBy  map[string]*model
+	queries  []*field
+	mutation []*field
+	subs     []*field
+	unions   map[string]bool
+	ifaces   map[string]bool
+	preimage string // the text whose MD5 is the models' version
+}
+
+type resolvedOptions struct {
+	respectPK  bool
+	timestamps bool
+}
+
+func (r *run) customPK() bool { return r.opts.respectPK }
+
+func (r *run) plural(name string) string {
+	if p, ok := r.plurals[name]; ok {
+		return p
+	}
+	p := plural(name)
+	r.plurals[name] = p
+	return p
+}
+
+// load is the visitor's walk over the printed schema.
+func (r *run) load(doc *document) error {
+	r.enumBy = map[string]*enumType{}
+	r.inputBy = map[string]*model{}
+	r.unions = map[string]bool{}
+	r.ifaces = map[string]bool{}
+	for _, def := range doc.defs {
+		if skippedTypes[def.Name] {
+			continue
+		}
+		switch def.Kind {
+		case ast.Object:
+			ds, err := convertDirectives(def.Directives)
+			if err != nil {
+				return err
+			}
+			fs, err := convertFields(def.Fields)
+			if err != nil {
+				return err
+			}
+			var modelDir *directive
+			for _, d := range ds {
+				if d.name == "model" {
+					modelDir = d
+					break
+				}
+			}
+			m := &model{name: def.Name, directives: ds, fields: fs, pos: def.Position}
+			switch {
+			case modelDir != nil:
+				if r.opts.respectPK || r.target == targetIntrospection {
+					if err := r.ensurePrimaryKeyField(m); err != nil {
+						return err
+					}
+				} else {
+					ensureIDField(m)
+				}
+				if err := r.addTimestampFields(m, modelDir); err != nil {
+					return err
+				}
+				sortFields(m)
+				r.models.set(m)
+			case def.Name == doc.query:
+				r.queries = append(r.queries, fs...)
+			case def.Name == doc.mutation:
+				r.mutation = append(r.mutation, fs...)
+			case def.Name == doc.subs:
+				r.subs = append(r.subs, fs...)
+			default:
+				r.nonModel.set(m)
+			}
+		case ast.InputObject:
+			fs := make([]*field, 0, len(def.Fields))
+			for _, fd := range def.Fields {
+				ds, err := convertDirectives(fd.Directives)
+				if err != nil {
+					return err
+				}
+				f := &field{name: fd.Name, directives: ds, pos: fd.Position}
+				typeInfo(f, fd.Type)
+				fs = append(fs, f)
+			}
+			in := &model{name: def.Name, fields: fs, pos: def.Position}
+			if _, ok := r.inputBy[def.Name]; !ok {
+				r.inputs = append(r.inputs, in)
+			}
+			r.inputBy[def.Name] = in
+		case ast.Enum:
+			e := &enumType{name: def.Name, values: newObject(len(def.EnumValues))}
+			for _, v := range def.EnumValues {
+				e.values.set(constantCase(v.Name), v.Name)
+			}
+			if _, ok := r.enumBy[def.Name]; !ok {
+				r.enums = append(r.enums, e)
+			}
+			r.enumBy[def.Name] = e
+		case ast.Union:
+			r.unions[def.Name] = true
+		case ast.Interface:
+			r.ifaces[def.Name] = true
+		}
+	}
+	return nil
+}
+
+// ---- field helpers ----
+
+func findField(m *model, name string) *field {
+	for _, f := range m.fields {
+		if f.name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// findFieldValue is model.fields.find(f => f.name === v).
+func findFieldValue(m *model, v any) *field {
+	s, ok := v.(string)
+	if !ok {
+		return nil
+	}
+	return findField(m, s)
+}
+
+func firstDirective(f *field, name string) *directive {
+	for _, d := range f.directives {
+		if d.name == name {
+			return d
+		}
+	}
+	return nil
+}
+
+// addFieldToModel appends f unless a field of that name exists.
+func addFieldToModel(m *model, f *field) {
+	if findField(m, f.name) == nil {
+		m.fields = append(m.fields, f)
+	}
+}
+
+func removeFieldFromModel(m *model, name string) {
+	out := make([]*field, 0, len(m.fields))
+	for _, f := range m.fields {
+		if f.name != name {
+			out = append(out, f)
+		}
+	}
+	m.fields = out
+}
+
+// stampAll is flattenFieldDirectives' side effect: every field directive of
+// m gets fieldName = its field's name.
+func stampAll(m *model) {
+	for _, f := range m.fields {
+		for _, d := range f.directives {
+			d.fieldName = f.name
+			d.stamped = true
+		}
+	}
+}
+
+// flattenFind stamps m's field directives and returns the first matching one.
+func flattenFind(m *model, pred func(d *directive) bool) *directive {
+	stampAll(m)
+	for _, f := range m.fields {
+		for _, d := range f.directives {
+			if pred(d) {
+				return d
+			}
+		}
+	}
+	return nil
+}
+
+// primaryKeyComponents is getModelPrimaryKeyComponentFields: the primary key
+// field and its sort key fields (nil for a sort key field that does not exist).
+func primaryKeyComponents(m *model) []*field {
+	for _, f := range m.fields {
+		if f.pk != nil {
+			out := make([]*field, 0, 1+len(f.pk.sortKeyFields))
+			out = append(out, f)
+			return append(out, f.pk.sortKeyFields...)
+		}
+	}
+	return nil
+}
+
+func ensureIDField(m *model) {
+	if id := findField(m, "id"); id != nil {
+		id.isNullable = false
+		return
+	}
+	m.fields = append([]*field{{name: "id", typ: "ID"}}, m.fields...)
+}
+
+func (r *run) ensurePrimaryKeyField(m *model) error {
+	var withPK *field
+	for _, f := range m.fields {
+		if firstDirective(f, "primaryKey") != nil {
+			withPK = f
+			break
+		}
+	}
+	if withPK == nil {
+		ensureIDField(m)
+		id := findField(m, "id")
+		id.pk = &primaryKeyInfo{kind: pkManaged}
+		return nil
+	}
+	pkf := findField(m, withPK.name)
+	if pkf.isNullable {
+		return errAt(pkf.pos, "The primary key on type '%s' must reference non-null fields.", m.name)
+	}
+	d := flattenFind(m, func(d *directive) bool { return d.name == "primaryKey" })
+	names := d.args.get("sortKeyFields")
+	info := &primaryKeyInfo{}
+	if n, ok := jsLength(names); ok && n > 0 {
+		arr, isArr := names.([]any)
+		if !isArr {
+			return errAt(d.pos, "sortKeyFields of @primaryKey on %s.%s must be a list", m.name, pkf.name)
+		}
+		for _, v := range arr {
+			info.sortKeyFields = append(info.sortKeyFields, findFieldValue(m, v))
+			info.sortKeyNames = append(info.sortKeyNames, v)
+		}
+	}
+	info.kind = pkCustom
+	if pkf.name == "id" && len(info.sortKeyFields) == 0 {
+		info.kind = pkOptionallyManaged
+	}
+	pkf.pk = info
+	return nil
+}
+
+func (r *run) addTimestampFields(m *model, modelDir *directive) error {
+	if !r.opts.timestamps || modelDir.name != "model" {
+		return nil
+	}
+	args := modelDir.args
+	if args.has("timestamps") && args.get("timestamps") == nil {
+		return nil
+	}
+	ts := args.get("timestamps")
+	for _, def := range [2]string{"createdAt", "updatedAt"} {
+		var v any = undefinedValue
+		if o, ok := ts.(*jsObject); ok {
+			v = o.get(def)
+		}
+		v = or(v, def)
+		name, ok := v.(string)
+		if !ok {
+			return errAt(modelDir.pos, "timestamps.%s of @model on %s must be a string", def, m.name)
+		}
+		addFieldToModel(m, &field{name: name, typ: "AWSDateTime", isNullable: true, isReadOnly: true})
+	}
+	return nil
+}
+
+// sortFields moves the fields named id to the front.
+func sortFields(m *model) {
+	out := make([]*field, 0, len(m.fields))
+	for _, f := range m.fields {
+		if f.name == "id" {
+			out = append([]*field{f}, out...)
+		} else {
+			out = append(out, f)
+		}
+	}
+	m.fields = out
+}
+
+// ---- processDirectives ----
+
+func (r *run) process() error {
+	for _, m := range r.models.values() {
+		r.processPrimaryKey(m)
+		if err := r.processIndex(m); err != nil {
+			return err
+		}
+	}
+	if err := r.processConnections(); err != nil {
+		return err
+	}
+	return r.processAuthDirectives()
+}
+
+func (r *run) processPrimaryKey(m *model) {
+	for _, d := range m.directives {
+		if d.name == "key" && isUndefined(d.args.get("name")) {
+			return
+		}
+	}
+	var pkf *field
+	var pkd *directive
+	for _, f := range m.fields {
+		if d := firstDirective(f, "primaryKey"); d != nil {
+			pkf, pkd = f, d
+			break
+		}
+	}
+	if pkf == nil {
+		return
+	}
+	args := newObject(1)
+	args.set("fields", jsConcat([]any{pkf.name}, nullishDefault(pkd.args.get("sortKeyFields"), []any{})))
+	m.directives = append(m.directives, &directive{name: "key", args: args})
+}
+
+// nullishDefault is v ?? def.
+func nullishDefault(v, def any) any {
+	if isNullish(v) {
+		return def
+	}
+	return v
+}
+
+func (r *run) processIndex(m *model) error {
+	var keys []*directive
+	for _, f := range m.fields {
+		for _, d := range f.directives {
+			if d.name != "index" {
+				continue
+			}
+			sk := nullishDefault(d.args.get("sortKeyFields"), []any{})
+			name := d.args.get("name")
+			if isNullish(name) {
+				n, err := r.defaultIndexName(m.name, jsConcat([]any{f.name}, sk), d.pos)
+				if err != nil {
+					return err
+				}
+				name = n
+			}
+			args := newObject(3)
+			args.set("name", name)
+			args.set("queryField", d.args.get("queryField"))
+			args.set("fields", jsConcat([]any{f.name}, sk))
+			keys = append(keys, &directive{name: "key", args: args})
+		}
+	}
+	var existing []any
+	for _, d := range m.directives {
+		if d.name == "key" && truthy(d.args.get("name")) {
+			existing = append(existing, d.args.get("name"))
+		}
+	}
+	for _, k := range keys {
+		dup := false
+		for _, e := range existing {
+			if strictEquals(e, k.args.get("name")) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			m.directives = append(m.directives, k)
+		}
+	}
+	return nil
+}
+
+func (r *run) defaultIndexName(modelName string, fields []any, pos *ast.Position) (string, error) {
+	b := lcfirst(r.plural(modelName)) + "By"
+	for i, f := range fields {
+		s, ok := f.(string)
+		if !ok {
+			return "", errAt(pos, "@index field names on %s must be strings", modelName)
+		}
+		if i > 0 {
+			b += "And"
+		}
+		b += ucfirst(s)
+	}
+	return b, nil
+}
+
+// ---- @manyToMany ----
+
+type m2mContext struct {
+	m *model
+	f *field
+	d *directive
+}
+
+func (r *run) relationName(d *directive) (string, error) {
+	rn, ok := d.args.get("relationName").(string)
+	if !ok {
+		return "", errAt(d.pos, "relationName of @manyToMany must be a string")
+	}
+	return graphqlName(ucfirst(rn)), nil
+}
+
+func (r *run) processManyToMany() error {
+	var order []string
+	rels := map[string][]m2mContext{}
+	for _, m := range r.models.values() {
+		for _, f := range m.fields {
+			for _, d := range f.directives {
+				if d.name != "manyToMany" {
+					continue
+				}
+				name, err := r.relationName(d)
+				if err != nil {
+					return err
+				}
+				if _, ok := rels[name]; !ok {
+					order = append(order, name)
+				}
+				rels[name] = append(rels[name], m2mContext{m, f, d})
+			}
+		}
+	}
+	for _, name := range order {
+		v := rels[name]
+		if len(v) != 2 {
+			rn, _ := v[0].d.args.get("relationName").(string)
+			return errAt(v[0].d.pos, "Error for relation: '%s', there should be two matching manyToMany directives and found: %d", rn, len(v))
+		}
+		join, err := r.intermediateModel(v[0].m, v[1].m, name, v[0].d.pos)
+		if err != nil {
+			return err
+		}
+		var seen []string
+		for _, d := range append(append([]*directive{}, v[0].m.directives...), v[1].m.directives...) {
+			if d.name != "auth" {
+				continue
+			}
+			key := stringifyCompact(d.args)
+			dup := false
+			for _, s := range seen {
+				if s == key {
+					dup = true
+					break
+				}
+			}
+			if dup {
+				continue
+			}
+			seen = append(seen, key)
+			args, _ := jsonRoundTrip(d.args).(*jsObject)
+			join.directives = append(join.directives, &directive{name: "auth", args: args, pos: d.pos})
+		}
+		r.processPrimaryKey(join)
+		if err := r.processIndex(join); err != nil {
+			return err
+		}
+		if err := r.ensurePrimaryKeyField(join); err != nil {
+			return err
+		}
+		if err := r.addTimestampFields(join, join.directives[0]); err != nil {
+			return err
+		}
+		sortFields(join)
+		r.models.set(join)
+		for _, c := range v {
+			idx := -1
+			for i, d := range c.f.directives {
+				if d == c.d {
+					idx = i
+					break
+				}
+			}
+			if idx < 0 {
+				return errAt(c.d.pos, "manyToMany directive not found on manyToMany field...")
+			}
+			c.f.directives = append(c.f.directives[:idx:idx], c.f.directives[idx+1:]...)
+			c.f.typ = name
+			sk, err := sortKeyFields(c.m)
+			if err != nil {
+				return err
+			}
+			fields := []any{determinePrimaryKeyFieldName(c.m)}
+			for _, s := range sk {
+				if s == nil {
+					return errAt(c.d.pos, "a sort key field of %s does not exist", c.m.name)
+				}
+				fields = append(fields, s.name)
+			}
+			args := newObject(2)
+			args.set("indexName", "by"+c.m.name)
+			args.set("fields", fields)
+			c.f.directives = append(c.f.directives, &directive{name: "hasMany", args: args, pos: c.d.pos})
+		}
+	}
+	return nil
+}
+
+// sortKeyFields is getSortKeyFields: the fields after the first of the
+// model's primary 'key' attribute.
+func sortKeyFields(m *model) ([]*field, error) {
+	for _, d := range m.directives {
+		if d.name == "key" && !truthy(d.args.get("name")) {
+			fields, ok := d.args.get("fields").([]any)
+			if !ok {
+				return nil, errAt(m.pos, "invalid key on %s", m.name)
+			}
+			var out []*field
+			for _, v := range fields[min(1, len(fields)):] {
+				out = append(out, findFieldValue(m, v))
+			}
+			return out, nil
+		}
+	}
+	return nil, nil
+}
+
+func determinePrimaryKeyFieldName(m *model) string {
+	name := "id"
+	for _, f := range m.fields {
+		for _, d := range f.directives {
+			if d.name == "primaryKey" {
+				name = f.name
+			}
+		}
+	}
+	return name
+}
+
+func (r *run) intermediateModel(a, b *model, name string, pos *ast.Position) (*model, error) {
+	keyName := func(m *model) (string, error) {
+		if r.customPK() {
+			for _, f := range m.fields {
+				if f.pk != nil {
+					return toCamelCaseWords(m.name, f.name), nil
+				}
+			}
+			return "", errAt(pos, "no primary key field in %s", m.name)
+		}
+		return camelCase(m.name) + "ID", nil
+	}
+	sortName := func(m *model, f *field) string {
+		return lcfirst(m.name) + f.name
+	}
+	aKey, err := keyName(a)
+	if err != nil {
+		return nil, err
+	}
+	aSort, err := sortKeyFields(a)
+	if err != nil {
+		return nil, err
+	}
+	bKey, err := keyName(b)
+	if err != nil {
+		return nil, err
+	}
+	bSort, err := sortKeyFields(b)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range append(append([]*field{}, aSort...), bSort...) {
+		if s == nil {
+			return nil, errAt(pos, "a sort key field of a @manyToMany model does not exist")
+		}
+	}
+	sortNames := func(m *model, sk []*field) []any {
+		out := make([]any, 0, len(sk))
+		for _, f := range sk {
+			out = append(out, sortName(m, f))
+		}
+		return out
+	}
+	indexDir := func(m *model, sk []*field) *directive {
+		args := newObject(2)
+		args.set("name", "by"+m.name)
+		args.set("sortKeyFields", sortNames(m, sk))
+		return &directive{name: "index", args: args, pos: pos}
+	}
+	belongs := func(key string, m *model, sk []*field) *directive {
+		args := newObject(1)
+		args.set("fields", append([]any{key}, sortNames(m, sk)...))
+		return &directive{name: "belongsTo", args: args, pos: pos}
+	}
+	fields := []*field{{name: "id", typ: "ID", pos: pos}}
+	fields = append(fields, &field{name: aKey, typ: "ID", isNullable: true, directives: []*directive{indexDir(a, aSort)}, pos: pos})
+	for _, f := range aSort {
+		fields = append(fields, &field{name: sortName(a, f), typ: f.typ, isNullable: true, isList: f.isList, pos: pos})
+	}
+	fields = append(fields, &field{name: bKey, typ: "ID", isNullable: true, directives: []*directive{indexDir(b, bSort)}, pos: pos})
+	for _, f := range bSort {
+		fields = append(fields, &field{name: sortName(b, f), typ: f.typ, isNullable: true, isList: f.isList, pos: pos})
+	}
+	fields = append(fields,
+		&field{name: camelCase(a.name), typ: a.name, directives: []*directive{belongs(aKey, a, aSort)}, pos: pos},
+		&field{name: camelCase(b.name), typ: b.name, directives: []*directive{belongs(bKey, b, bSort)}, pos: pos},
+	)
+	return &model{
+		name:       name,
+		directives: []*directive{{name: "model", args: newObject(0), pos: pos}},
+		fields:     fields,
+		pos:        pos,
+	}, nil
+}
+
+// ---- relations ----
+
+func (r *run) processConnections() error {
+	if err := r.processManyToMany(); err != nil {
+		return err
+	}
+	custom := r.customPK()
+	for _, m := range r.models.values() {
+		fs := m.fields
+		n := len(fs)
+		for i := 0; i < n; i++ {
+			f := fs[i]
+			ci, err := r.connection(f, m, custom)
+			if err != nil {
+				return err
+			}
+			if ci == nil {
+				continue
+			}
+			switch ci.kind {
+			case hasMany:
+				if custom {
+					for _, af := range ci.associatedWithFields {
+						if af == nil {
+							return errAt(f.pos, "@hasMany on %s.%s: a referenced field does not exist in %s", m.name, f.name, ci.connected.name)
+						}
+						addFieldToModel(ci.connected, af)
+					}
+				} else {
+					if ci.associatedWith == nil {
+						return errAt(f.pos, "@hasMany on %s.%s: a referenced field does not exist in %s", m.name, f.name, ci.connected.name)
+					}
+					addFieldToModel(ci.connected, ci.associatedWith)
+				}
+				if hasManyHasImplicitKey(f, m, ci) {
+					if err := addHasManyKey(f, m, ci); err != nil {
+						return err
+					}
+				}
+			case hasOne:
+				if custom {
+					comps := primaryKeyComponents(ci.connected)
+					if len(comps) > 0 && ci.targetNames != nil {
+						if err := addTargets(m, f, ci.targetNames, comps); err != nil {
+							return err
+						}
+					}
+				} else if len(ci.targetNames) > 0 && truthy(ci.targetNames[0]) {
+					name, ok := ci.targetNames[0].(string)
+					if !ok {
+						return errAt(f.pos, "@hasOne on %s.%s: field names must be strings", m.name, f.name)
+					}
+					addFieldToModel(m, &field{name: name, typ: "ID", isNullable: f.isNullable})
+				}
+			case belongsTo:
+				if custom {
+					comps := primaryKeyComponents(ci.connected)
+					if len(comps) > 0 {
+						if err := addTargets(m, f, ci.targetNames, comps); err != nil {
+							return err
+						}
+					}
+				} else {
+					var t any = undefinedValue
+					if len(ci.targetNames) > 0 {
+						t = ci.targetNames[0]
+					}
+					name, ok := t.(string)
+					if !ok {
+						return errAt(f.pos, "@belongsTo on %s.%s: field names must be strings", m.name, f.name)
+					}
+					addFieldToModel(m, &field{name: name, typ: "ID", isNullable: f.isNullable})
+				}
+			}
+			f.conn = ci
+		}
+		// Fields of a model type without a relation are dropped.
+		kept := make([]*field, 0, len(m.fields))
+		for _, f := range m.fields {
+			if f.conn == nil && r.isModelName(f.typ) {
+				continue
+			}
+			kept = append(kept, f)
+		}
+		m.fields = kept
+	}
+	if !custom {
+		for _, m := range r.models.values() {
+			comps := primaryKeyComponents(m)
+			pkName := ""
+			if len(comps) > 0 && comps[0] != nil {
+				pkName = comps[0].name
+			}
+			for _, f := range m.fields {
+				ci := f.conn
+				if ci == nil || ci.kind != belongsTo || len(ci.targetNames) == 0 {
+					continue
+				}
+				t, ok := ci.targetNames[0].(string)
+				if !ok || t == "" || t == "id" || ci.usingReferences {
+					continue
+				}
+				if r.target == targetIntrospection && pkName != "" && pkName == t {
+					continue
+				}
+				removeFieldFromModel(m, t)
+			}
+		}
+	}
+	return nil
+}
+
+// isModelName reports whether some model in the map has that name.
+func (r *run) isModelName(name string) bool {
+	_, ok := r.models.by[name]
+	return ok
+}
+
+// addTargets adds the foreign key fields a hasOne/belongsTo needs, typed like
+// the connected model's key components.
+func addTargets(m *model, f *field, targets []any, comps []*field) error {
+	for i, t := range targets {
+		if i >= len(comps) || comps[i] == nil {
+			return errAt(f.pos, "relation on %s.%s names more fields than the related model's primary key has", m.name, f.name)
+		}
+		name, ok := t.(string)
+		if !ok {
+			return errAt(f.pos, "relation on %s.%s: field names must be strings", m.name, f.name)
+		}
+		addFieldToModel(m, &field{name: name, typ: comps[i].typ, isNullable: f.isNullable})
+	}
+	return nil
+}
+
+func hasManyHasImplicitKey(f *field, m *model, ci *connectionInfo) bool {
+	hasBelongsTo := false
+	for _, g := range ci.connected.fields {
+		if g.typ == m.name {
+			hasBelongsTo = firstDirective(g, "belongsTo") != nil
+			break
+		}
+	}
+	hasIndexName := false
+	for _, d := range f.directives {
+		if d.name == "hasMany" && truthy(d.args.get("indexName")) {
+			hasIndexName = true
+			break
+		}
+	}
+	return !(hasBelongsTo || hasIndexName)
+}
+
+func addHasManyKey(f *field, m *model, ci *connectionInfo) error {
+	fields := ci.associatedWithFields
+	if len(fields) == 0 {
+		fields = []*field{ci.associatedWith}
+	}
+	names := make([]any, 0, len(fields))
+	for _, af := range fields {
+		if af == nil {
+			return errAt(f.pos, "@hasMany on %s.%s: a referenced field does not exist", m.name, f.name)
+		}
+		names = append(names, af.name)
+	}
+	args := newObject(2)
+	args.set("name", "gsi-"+m.name+"."+f.name)
+	args.set("fields", names)
+	ci.connected.directives = append(ci.connected.directives, &directive{name: "key", args: args})
+	return nil
+}
+
+func (r *run) connection(f *field, m *model, custom bool) (*connectionInfo, error) {
+	for _, d := range f.directives {
+		switch d.name {
+		case "hasOne":
+			return r.hasOneConnection(f, m, d, custom)
+		case "belongsTo":
+			return r.belongsToConnection(f, m, d, custom)
+		case "hasMany":
+			return r.hasManyConnection(f, m, d, custom)
+		}
+	}
+	return nil, nil
+}
+
+func (r *run) relatedModel(f *field, m *model, d *directive) (*model, error) {
+	other := r.models.get(f.typ)
+	if other == nil {
+		return nil, errAt(d.pos, "@%s on %s.%s: %s is not a model", d.name, m.name, f.name, f.typ)
+	}
+	return other, nil
+}
+
+// otherSideBelongsToField is the first field of other of type typeName with @belongsTo.
+func otherSideBelongsToField(typeName string, other *model) *field {
+	for _, g := range other.fields {
+		if g.typ == typeName && firstDirective(g, "belongsTo") != nil {
+			return g
+		}
+	}
+	return nil
+}
+
+func connectionAttributeName(typ, fieldName, comp string) string {
+	return toCamelCaseWords(typ, fieldName, comp)
+}
+
+func (r *run) hasOneConnection(f *field, m *model, d *directive, custom bool) (*connectionInfo, error) {
+	other, err := r.relatedModel(f, m, d)
+	if err != nil {
+		return nil, err
+	}
+	bt := otherSideBelongsToField(m.name, other)
+	if f.isList || (bt != nil && bt.isList) {
+		return nil, errAt(d.pos, "A hasOne relationship should be 1:1, no lists")
+	}
+	connFields := or(d.args.get("fields"), []any{})
+	refs := or(d.args.get("references"), []any{})
+	var awf []*field
+	if n, _ := jsLength(refs); n > 0 {
+		if _, err := r.connectedFieldForReferences(f, m, other, "hasOne"); err != nil {
+			return nil, err
+		}
+		for _, ref := range refs.([]any) {
+			awf = append(awf, findFieldValue(other, ref))
+		}
+		ci := &connectionInfo{kind: hasOne, connected: other, associatedWithFields: awf}
+		if len(awf) > 0 {
+			ci.associatedWith = awf[0]
+		}
+		return ci, nil
+	} else if custom {
+		awf = primaryKeyComponents(other)
+	} else {
+		g, err := r.connectedFieldV2(f, m, other, "hasOne")
+		if err != nil {
+			return nil, err
+		}
+		awf = []*field{g}
+	}
+	var targets []any
+	if n, _ := jsLength(connFields); n > 0 {
+		targets, _ = jsSpread(connFields)
+	} else if custom {
+		for _, c := range primaryKeyComponents(other) {
+			if c == nil {
+				return nil, errAt(d.pos, "a sort key field of %s does not exist", other.name)
+			}
+			targets = append(targets, connectionAttributeName(m.name, f.name, c.name))
+		}
+	} else {
+		targets = []any{connectionAttributeName(m.name, f.name, "id")}
+	}
+	if targets == nil {
+		targets = []any{}
+	}
+	ci := &connectionInfo{kind: hasOne, connected: other, associatedWithFields: awf, targetNames: targets}
+	if len(awf) > 0 {
+		ci.associatedWith = awf[0]
+	}
+	return ci, nil
+}
+
+func (r *run) belongsToConnection(f *field, m *model, d *directive, custom bool) (*connectionInfo, error) {
+	if f.isList {
+		return nil, errAt(d.pos, "A list field does not support the 'belongsTo' relation")
+	}
+	other, err := r.relatedModel(f, m, d)
+	if err != nil {
+		return nil, err
+	}
+	connected := belongsToConnectedFields(m, other)
+	if len(connected) == 0 {
+		return nil, errAt(d.pos, "A 'belongsTo' field should match to a corresponding 'hasMany' or 'hasOne' field")
+	}
+	refs := or(d.args.get("references"), []any{})
+	n, _ := jsLength(refs)
+	usingRefs := n > 0
+	if usingRefs {
+		if _, err := r.connectedFieldForReferences(f, m, other, "belongsTo"); err != nil {
+			return nil, err
+		}
+	}
+	var otherField *field
+	if custom {
+		otherField = connected[0]
+	} else {
+		otherField, err = r.connectedFieldV2(f, m, other, "belongsTo")
+		if err != nil {
+			return nil, err
+		}
+	}
+	connFields := or(d.args.get("fields"), []any{})
+	a, ok1 := jsSpread(connFields)
+	b, ok2 := jsSpread(refs)
+	if !ok1 || !ok2 {
+		return nil, errAt(d.pos, "fields and references of @belongsTo must be lists")
+	}
+	targets := append(append([]any{}, a...), b...)
+	if len(targets) == 0 {
+		if otherField.isList {
+			if custom {
+				for _, c := range primaryKeyComponents(other) {
+					if c == nil {
+						return nil, errAt(d.pos, "a sort key field of %s does not exist", other.name)
+					}
+					targets = append(targets, connectionAttributeName(other.name, otherField.name, c.name))
+				}
+			} else {
+				targets = []any{connectionAttributeName(other.name, otherField.name, "id")}
+			}
+		} else {
+			if custom {
+				for _, c := range primaryKeyComponents(other) {
+					if c == nil {
+						return nil, errAt(d.pos, "a sort key field of %s does not exist", other.name)
+					}
+					targets = append(targets, connectionAttributeName(m.name, f.name, c.name))
+				}
+			} else {
+				targets = []any{connectionAttributeName(m.name, f.name, "id")}
+			}
+		}
+	}
+	return &connectionInfo{kind: belongsTo, connected: other, targetNames: targets, usingReferences: usingRefs}, nil
+}
+
+func (r *run) hasManyConnection(f *field, m *model, d *directive, custom bool) (*connectionInfo, error) {
+	if !f.isList {
+		return nil, errAt(d.pos, "A field with hasMany must be a list type")
+	}
+	other, err := r.relatedModel(f, m, d)
+	if err != nil {
+		return nil, err
+	}
+	refs := or(d.args.get("references"), []any{})
+	if n, _ := jsLength(refs); n > 0 {
+		if _, err := r.connectedFieldForReferences(f, m, other, "hasMany"); err != nil {
+			return nil, err
+		}
+		var awf []*field
+		for _, ref := range refs.([]any) {
+			awf = append(awf, findFieldValue(other, ref))
+		}
+		ci := &connectionInfo{kind: hasMany, connected: other, associatedWithFields: awf}
+		if len(awf) > 0 {
+			ci.associatedWith = awf[0]
+		}
+		return ci, nil
+	}
+	var fields []*field
+	if custom {
+		fields, err = r.connectedFieldsForHasMany(f, m, other)
+	} else {
+		var g *field
+		g, err = r.connectedFieldV2(f, m, other, "hasMany")
+		fields = []*field{g}
+	}
+	if err != nil {
+		return nil, err
+	}
+	ci := &connectionInfo{kind: hasMany, connected: other, associatedWithFields: fields}
+	if len(fields) > 0 {
+		ci.associatedWith = fields[0]
+	}
+	return ci, nil
+}
+
+// belongsToConnectedFields is getBelongsToConnectedFields: the hasOne
+// (non-list) and hasMany (list) fields of other whose type is m.
+func belongsToConnectedFields(m *model, other *model) []*field {
+	stampAll(other)
+	var out []*field
+	for _, g := range other.fields {
+		for _, d := range g.directives {
+			cf := findField(other, d.fieldName)
+			if cf == nil {
+				continue
+			}
+			if ((d.name == "hasOne" && !cf.isList) || (d.name == "hasMany" && cf.isList)) && m.name == cf.typ {
+				out = append(out, cf)
+			}
+		}
+	}
+	return out
+}
+
+func (r *run) connectedFieldForReferences(f *field, m *model, other *model, dirName string) (*field, error) {
+	ci := firstDirective(f, dirName)
+	refs := ci.args.get("references")
+	if !truthy(refs) {
+		return nil, errAt(ci.pos, "The %s on model %s does not have references.", f.name, m.name)
+	}
+	if truthy(ci.args.get("fields")) {
+		return nil, errAt(ci.pos, "'fields' and 'references' cannot be used together.")
+	}
+	want := stringifyCompact(refs)
+	if dirName == "belongsTo" {
+		for _, g := range belongsToConnectedFields(m, other) {
+			for _, d := range g.directives {
+				if (d.name == "hasOne" || d.name == "hasMany") && truthy(d.args.get("references")) && stringifyCompact(d.args.get("references")) == want {
+					return g, nil
+				}
+			}
+		}
+		return nil, errAt(ci.pos, "Error processing @belongsTo directive on %s.%s. @hasOne or @hasMany directive with references %s was not found in connected model %s", m.name, f.name, want, other.name)
+	}
+	d := flattenFind(other, func(d *directive) bool {
+		return truthy(d.args.get("references")) && stringifyCompact(d.args.get("references")) == want
+	})
+	if d == nil {
+		return nil, errAt(ci.pos, "Error processing @%s directive on %s.%s. @belongsTo directive with references %s was not found in connected model %s", dirName, m.name, f.name, want, other.name)
+	}
+	return findField(other, d.fieldName), nil
+}
+
+func (r *run) connectedFieldsForHasMany(f *field, m *model, other *model) ([]*field, error) {
+	hm := firstDirective(f, "hasMany")
+	indexName := hm.args.get("indexName")
+	if truthy(hm.args.get("fields")) {
+		var od *directive
+		if truthy(indexName) {
+			od = flattenFind(other, func(d *directive) bool {
+				return d.name == "index" && strictEquals(d.args.get("name"), indexName)
+			})
+			if od == nil {
+				return nil, errAt(hm.pos, "Error processing @hasMany directive on %s.%s, @index directive with name %s was not found in connected model %s", m.name, f.name, stringifyCompact(indexName), other.name)
+			}
+		} else {
+			od = flattenFind(other, func(d *directive) bool { return d.name == "primaryKey" })
+		}
+		name := "id"
+		if od != nil {
+			name = od.fieldName
+		} else if bt := otherSideBelongsToField(m.name, other); bt != nil {
+			name = bt.name
+		}
+		for _, g := range other.fields {
+			if g.typ != m.name {
+				continue
+			}
+			for _, d := range g.directives {
+				if d.name == "belongsTo" && truthy(d.args.get("fields")) && strictEquals(jsIndex(d.args.get("fields"), 0), name) {
+					return []*field{g}, nil
+				}
+			}
+		}
+		g := findField(other, name)
+		if g == nil {
+			return nil, errAt(hm.pos, "Can not find key field %s in %s", name, other.name)
+		}
+		return []*field{g}, nil
+	}
+	comps := primaryKeyComponents(m)
+	out := make([]*field, 0, len(comps))
+	for _, c := range comps {
+		if c == nil {
+			return nil, errAt(hm.pos, "a sort key field of %s does not exist", m.name)
+		}
+		fk := connectionAttributeName(m.name, f.name, c.name)
+		if g := findField(other, fk); g != nil {
+			out = append(out, g)
+		} else {
+			out = append(out, &field{name: fk, typ: c.typ, isNullable: true})
+		}
+	}
+	return out, nil
+}
+
+// connectedFieldV2 is the pre-custom-primary-key lookup of the other side's field.
+func (r *run) connectedFieldV2(f *field, m *model, other *model, dirName string) (*field, error) {
+	ci := firstDirective(f, dirName)
+	if dirName == "belongsTo" {
+		if c := belongsToConnectedFields(m, other); len(c) == 1 {
+			return c[0], nil
+		}
+	}
+	indexName := ci.args.get("indexName")
+	if truthy(ci.args.get("fields")) || dirName == "hasOne" {
+		var cd *directive
+		if truthy(indexName) {
+			cd = flattenFind(other, func(d *directive) bool {
+				return d.name == "index" && strictEquals(d.args.get("name"), indexName)
+			})
+			if cd == nil {
+				return nil, errAt(ci.pos, "Error processing @%s directive on %s.%s, @index directive with name %s was not found in connected model %s", ci.name, m.name, f.name, stringifyCompact(indexName), other.name)
+			}
+		} else {
+			cd = flattenFind(other, func(d *directive) bool { return d.name == "primaryKey" })
+		}
+		name := "id"
+		if cd != nil {
+			name = cd.fieldName
+		} else if bt := otherSideBelongsToField(m.name, other); bt != nil {
+			name = bt.name
+		}
+		for _, g := range other.fields {
+			if g.typ != m.name {
+				continue
+			}
+			for _, d := range g.directives {
+				if (d.name == "belongsTo" || d.name == "hasOne" || d.name == "hasMany") && truthy(d.args.get("fields")) && strictEquals(jsIndex(d.args.get("fields"), 0), name) {
+					return g, nil
+				}
+			}
+		}
+		g := findField(other, name)
+		if g == nil {
+			return nil, errAt(ci.pos, "Can not find key field %s in %s", name, other.name)
+		}
+		return g, nil
+	}
+	name := connectionAttributeName(m.name, f.name, "id")
+	if g := findField(other, name); g != nil {
+		return g, nil
+	}
+	return &field{name: name, typ: "ID", isNullable: true}, nil
+}
+
+// ---- @auth ----
+
+var defaultOperations = []any{"create", "update", "delete", "read"}
+
+func (r *run) processAuthDirectives() error {
+	for _, m := range r.models.values() {
+		ds, err := processAuth(m.directives)
+		if err != nil {
+			return err
+		}
+		m.directives = ds
+		for _, f := range m.fields {
+			ds, err := processAuth(f.directives)
+			if err != nil {
+				return err
+			}
+			f.directives = ds
+		}
+	}
+	return nil
+}
+
+// processAuth returns the directives with every @auth moved last and its
+// rules filled in as processAuthDirective does.
+func processAuth(ds []*directive) ([]*directive, error) {
+	n := 0
+	for _, d := range ds {
+		if d.name == "auth" {
+			n++
+		}
+	}
+	if n == 0 {
+		return ds, nil
+	}
+	out := make([]*directive, 0, len(ds))
+	for _, d := range ds {
+		if d.name != "auth" {
+			out = append(out, d)
+		}
+	}
+	for _, d := range ds {
+		if d.name != "auth" {
+			continue
+		}
+		p, err := processAuthDirective(d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func prop(v any, k string) any {
+	if o, ok := v.(*jsObject); ok {
+		return o.get(k)
+	}
+	return undefinedValue
+}
+
+func processAuthDirective(d *directive) (*directive, error) {
+	rulesV := or(d.args.get("rules"), []any{})
+	rules, ok := rulesV.([]any)
+	if !ok {
+		return nil, errAt(d.pos, "rules of @auth must be a list")
+	}
+	processed := make([]any, 0, len(rules))
+	for _, rule := range rules {
+		if isNullish(rule) {
+			return nil, errAt(d.pos, "an @auth rule is null")
+		}
+		allow := prop(rule, "allow")
+		if strictEquals(allow, "groups") && truthy(prop(rule, "groupField")) {
+			continue
+		}
+		ops := or(or(prop(rule, "operations"), prop(rule, "mutations")), defaultOperations)
+		claim := or(or(prop(rule, "identityClaim"), prop(rule, "identityField")), "username")
+		var o *jsObject
+		switch {
+		case strictEquals(allow, "owner"):
+			o = newObject(6)
+			o.set("provider", "userPools")
+			if of := prop(rule, "ownerField"); truthy(of) {
+				o.set("ownerField", of)
+			} else {
+				o.set("ownerField", "owner")
+			}
+			o.spreadInto(rule)
+			if strictEquals(claim, "username") {
+				claim = "cognito:username"
+			}
+			o.set("identityClaim", claim)
+			o.set("operations", ops)
+		case strictEquals(allow, "groups"):
+			o = newObject(6)
+			o.set("groupClaim", "cognito:groups")
+			o.set("provider", "userPools")
+			o.spreadInto(rule)
+			if truthy(prop(rule, "groups")) {
+				o.set("groupField", undefinedValue)
+			} else {
+				o.set("groupField", or(prop(rule, "groupField"), "groups"))
+			}
+			o.set("operations", ops)
+		default:
+			o = newObject(4)
+			o.spreadInto(rule)
+			o.set("operations", ops)
+		}
+		processed = append(processed, o)
+	}
+	args := d.args.clone()
+	args.set("rules", processed)
+	return &directive{name: d.name, args: args, fieldName: d.fieldName, stamped: d.stamped, pos: d.pos}, nil
+}
+
+// isObjectPrototypeKey reports names that `name in {}` finds on
+// Object.prototype; the generator's type lookups misbehave on them.
+func isObjectPrototypeKey(name string) bool {
+	switch name {
+	case "constructor", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable",
+		"toLocaleString", "toString", "valueOf":
+		return true
+	}
+	return false
+}

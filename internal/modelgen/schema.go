@@ -1,0 +1,413 @@
+package modelgen
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/vektah/gqlparser/v2/validator"
+)
+
+// amplifyDirectives declares what graphql-generator 0.5.4 adds to every schema:
+// the DefaultDirectives of @aws-amplify/graphql-directives 1.1.1 and the AWS
+// scalars. Their enum and input types are never listed in the outputs.
+const amplifyDirectives = `
+directive @aws_api_key on FIELD_DEFINITION | OBJECT
+directive @aws_auth(cognito_groups: [String!]!) on FIELD_DEFINITION
+directive @aws_cognito_user_pools(cognito_groups: [String!]) on FIELD_DEFINITION | OBJECT
+directive @aws_iam on FIELD_DEFINITION | OBJECT
+directive @aws_lambda on FIELD_DEFINITION | OBJECT
+directive @aws_oidc on FIELD_DEFINITION | OBJECT
+directive @aws_subscribe(mutations: [String!]!) on FIELD_DEFINITION
+directive @auth(rules: [AuthRule!]!) on OBJECT | FIELD_DEFINITION
+input AuthRule {
+  allow: AuthStrategy!
+  provider: AuthProvider
+  identityClaim: String
+  groupClaim: String
+  ownerField: String
+  groupsField: String
+  groups: [String]
+  operations: [ModelOperation]
+}
+enum AuthStrategy { owner groups private public custom }
+enum AuthProvider { apiKey iam identityPool oidc userPools function }
+enum ModelOperation { create update delete read list get sync listen search }
+directive @belongsTo(fields: [String!], references: [String!]) on FIELD_DEFINITION
+directive @default(value: String!) on FIELD_DEFINITION
+directive @deprecated(reason: String) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION | ENUM | ENUM_VALUE
+directive @function(name: String!, region: String, accountId: String) repeatable on FIELD_DEFINITION
+directive @hasMany(indexName: String, fields: [String!], references: [String!], limit: Int = 100) on FIELD_DEFINITION
+directive @hasOne(fields: [String!], references: [String!]) on FIELD_DEFINITION
+directive @http(method: HttpMethod = GET, url: String!, headers: [HttpHeader] = []) on FIELD_DEFINITION
+enum HttpMethod { GET POST PUT DELETE PATCH }
+input HttpHeader { key: String value: String }
+directive @index(name: String, sortKeyFields: [String], queryField: String) repeatable on FIELD_DEFINITION
+directive @manyToMany(relationName: String!, limit: Int = 100) on FIELD_DEFINITION
+directive @mapsTo(name: String!) on OBJECT
+directive @model(
+  queries: ModelQueryMap
+  mutations: ModelMutationMap
+  subscriptions: ModelSubscriptionMap
+  timestamps: TimestampConfiguration
+) on OBJECT
+input ModelMutationMap { create: String update: String delete: String }
+input ModelQueryMap { get: String list: String }
+input ModelSubscriptionMap {
+  onCreate: [String]
+  onUpdate: [String]
+  onDelete: [String]
+  level: ModelSubscriptionLevel
+}
+enum ModelSubscriptionLevel { off public on }
+input TimestampConfiguration { createdAt: String updatedAt: String }
+directive @predictions(actions: [PredictionsActions!]!) on FIELD_DEFINITION
+enum PredictionsActions { identifyText identifyLabels convertTextToSpeech translateText }
+directive @primaryKey(sortKeyFields: [String]) on FIELD_DEFINITION
+directive @refersTo(name: String!) on OBJECT | FIELD_DEFINITION
+directive @searchable(queries: SearchableQueryMap) on OBJECT
+input SearchableQueryMap { search: String }
+directive @sql(statement: String, reference: String) on FIELD_DEFINITION
+scalar AWSDate
+scalar AWSTime
+scalar AWSDateTime
+scalar AWSTimestamp
+scalar AWSEmail
+scalar AWSJSON
+scalar AWSURL
+scalar AWSPhone
+scalar AWSIPAddress
+`
+
+// skippedTypes are never listed: AMPLIFY and every enum or input type that
+// the directive definitions declare.
+var skippedTypes = map[string]bool{
+	"AMPLIFY": true, "AuthRule": true, "AuthStrategy": true, "AuthProvider": true, "ModelOperation": true,
+	"HttpMethod": true, "HttpHeader": true, "ModelMutationMap": true, "ModelQueryMap": true,
+	"ModelSubscriptionMap": true, "ModelSubscriptionLevel": true, "TimestampConfiguration": true,
+	"PredictionsActions": true, "SearchableQueryMap": true,
+}
+
+// metadataScalars are the scalars the generator knows.
+var metadataScalars = map[string]bool{
+	"ID": true, "String": true, "Int": true, "Float": true, "Boolean": true, "AWSDate": true,
+	"AWSTime": true, "AWSDateTime": true, "AWSTimestamp": true, "AWSEmail": true, "AWSJSON": true,
+	"AWSURL": true, "AWSPhone": true, "AWSIPAddress": true,
+}
+
+var amplifySource = &ast.Source{Name: "amplify-directives.graphql", Input: amplifyDirectives, BuiltIn: true}
+
+// document is a validated schema, its definitions in SDL order.
+type document struct {
+	defs     []*ast.Definition
+	query    string
+	mutation string
+	subs     string
+}
+
+// parseSchema parses and validates the SDL with the Amplify declarations.
+func parseSchema(sdl string) (*document, error) {
+	src := &ast.Source{Name: "schema.graphql", Input: sdl}
+	user, err := parser.ParseSchema(src)
+	if err != nil {
+		return nil, gqlErr(err)
+	}
+	userTypes := make(map[string]bool, len(user.Definitions))
+	for _, d := range user.Definitions {
+		userTypes[d.Name] = true
+	}
+	userDirs := make(map[string]bool, len(user.Directives))
+	for _, d := range user.Directives {
+		userDirs[d.Name] = true
+	}
+	sd := &ast.SchemaDocument{}
+	sd.Merge(user)
+	for _, pre := range []*ast.SchemaDocument{validator.PreludeDocument(), mustParse(amplifySource)} {
+		for _, d := range pre.Definitions {
+			if !userTypes[d.Name] {
+				sd.Definitions = append(sd.Definitions, d)
+			}
+		}
+		for _, d := range pre.Directives {
+			if !userDirs[d.Name] {
+				sd.Directives = append(sd.Directives, d)
+			}
+		}
+	}
+	s, err := validator.ValidateSchemaDocument(sd)
+	if err != nil {
+		return nil, gqlErr(err)
+	}
+	doc := &document{}
+	seen := make(map[string]bool, len(user.Definitions))
+	for _, d := range user.Definitions {
+		if def := s.Types[d.Name]; def != nil && !seen[d.Name] {
+			seen[d.Name] = true
+			doc.defs = append(doc.defs, def)
+		}
+	}
+	for _, e := range user.Extensions {
+		if def := s.Types[e.Name]; def != nil && !seen[e.Name] && (def.Position == nil || def.Position.Src == src) {
+			seen[e.Name] = true
+			doc.defs = append(doc.defs, def)
+		}
+	}
+	if s.Query != nil {
+		doc.query = s.Query.Name
+	}
+	if s.Mutation != nil {
+		doc.mutation = s.Mutation.Name
+	}
+	if s.Subscription != nil {
+		doc.subs = s.Subscription.Name
+	}
+	return doc, nil
+}
+
+func mustParse(src *ast.Source) *ast.SchemaDocument {
+	d, err := parser.ParseSchema(src)
+	if err != nil {
+		panic("modelgen: built-in declarations do not parse: " + err.Error())
+	}
+	return d
+}
+
+// gqlErr turns a gqlparser error into a *SchemaError.
+func gqlErr(err error) error {
+	var ge *gqlerror.Error
+	if errors.As(err, &ge) {
+		se := &SchemaError{Message: ge.Message}
+		if len(ge.Locations) > 0 {
+			se.Line, se.Column = ge.Locations[0].Line, ge.Locations[0].Column
+		}
+		return se
+	}
+	var list gqlerror.List
+	if errors.As(err, &list) && len(list) > 0 {
+		return gqlErr(list[0])
+	}
+	return &SchemaError{Message: err.Error()}
+}
+
+// errAt returns a *SchemaError at pos.
+func errAt(pos *ast.Position, format string, args ...any) error {
+	se := &SchemaError{Message: fmt.Sprintf(format, args...)}
+	if pos != nil {
+		se.Line, se.Column = pos.Line, pos.Column
+	}
+	return se
+}
+
+// ---- the generator's view of the schema ----
+
+// directive is a directive as the generator holds it: {name, arguments} and,
+// once a scan of its model's field directives has stamped it, fieldName.
+type directive struct {
+	name      string
+	args      *jsObject
+	fieldName string
+	stamped   bool
+	pos       *ast.Position
+}
+
+const (
+	pkManaged = iota + 1
+	pkOptionallyManaged
+	pkCustom
+)
+
+type primaryKeyInfo struct {
+	kind          int
+	sortKeyFields []*field // nil entries: sort key fields that do not exist
+	sortKeyNames  []any
+}
+
+// Tri-state for isListNullable.
+const (
+	listNullableUnset int8 = iota
+	listNullableTrue
+	listNullableFalse
+)
+
+type field struct {
+	name         string
+	directives   []*directive
+	typ          string
+	isNullable   bool
+	isList       bool
+	listNullable int8
+	isReadOnly   bool
+	pk           *primaryKeyInfo
+	conn         *connectionInfo
+	params       []*field
+	pos          *ast.Position
+}
+
+type connectionKind uint8
+
+const (
+	hasMany connectionKind = iota + 1
+	hasOne
+	belongsTo
+)
+
+func (k connectionKind) String() string {
+	switch k {
+	case hasMany:
+		return "HAS_MANY"
+	case hasOne:
+		return "HAS_ONE"
+	}
+	return "BELONGS_TO"
+}
+
+type connectionInfo struct {
+	kind                 connectionKind
+	connected            *model
+	associatedWith       *field
+	associatedWithFields []*field
+	targetNames          []any // nil when the generator leaves it undefined
+	usingReferences      bool
+}
+
+type model struct {
+	name       string
+	directives []*directive
+	fields     []*field
+	pos        *ast.Position
+}
+
+// objectKind classifies the definitions the visitor sees.
+type typeKind uint8
+
+const (
+	kindModel typeKind = iota + 1
+	kindNonModel
+	kindEnum
+	kindInput
+	kindUnion
+	kindInterface
+)
+
+// converter turns AST nodes into the generator's objects.
+func convertValue(v *ast.Value) (any, error) {
+	if v == nil {
+		return undefinedValue, nil
+	}
+	switch v.Kind {
+	case ast.IntValue, ast.FloatValue:
+		f, err := strconv.ParseFloat(v.Raw, 64)
+		if err != nil {
+			var ne *strconv.NumError
+			if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
+				return f, nil // ±Inf or 0, as JavaScript's parseFloat
+			}
+			return nil, errAt(v.Position, "invalid number %s", v.Raw)
+		}
+		return f, nil
+	case ast.StringValue, ast.BlockValue, ast.EnumValue:
+		return v.Raw, nil
+	case ast.BooleanValue:
+		return v.Raw == "true", nil
+	case ast.NullValue:
+		return nil, nil
+	case ast.ListValue:
+		out := make([]any, 0, len(v.Children))
+		for _, c := range v.Children {
+			x, err := convertValue(c.Value)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, x)
+		}
+		return out, nil
+	case ast.ObjectValue:
+		o := newObject(len(v.Children))
+		for _, c := range v.Children {
+			x, err := convertValue(c.Value)
+			if err != nil {
+				return nil, err
+			}
+			o.set(c.Name, x)
+		}
+		return o, nil
+	}
+	return nil, errAt(v.Position, "variables are not allowed in a schema")
+}
+
+func convertDirectives(list ast.DirectiveList) ([]*directive, error) {
+	out := make([]*directive, 0, len(list))
+	for _, d := range list {
+		args := newObject(len(d.Arguments))
+		for _, a := range d.Arguments {
+			x, err := convertValue(a.Value)
+			if err != nil {
+				return nil, err
+			}
+			args.set(a.Name, x)
+			if d.Name == "hasOne" || d.Name == "belongsTo" || d.Name == "hasMany" {
+				if r := args.get("references"); truthy(r) {
+					if _, isArr := r.([]any); !isArr {
+						args.set("references", []any{r})
+					}
+				}
+			}
+		}
+		out = append(out, &directive{name: d.Name, args: args, pos: d.Position})
+	}
+	return out, nil
+}
+
+// typeInfo fills the type fields of f as getTypeInfo does.
+func typeInfo(f *field, t *ast.Type) {
+	switch {
+	case t.Elem == nil:
+		f.typ = t.NamedType
+		f.isNullable = !t.NonNull
+	default:
+		typeInfo(f, t.Elem)
+		f.isList = true
+		if t.NonNull {
+			f.listNullable = listNullableFalse
+		} else {
+			f.listNullable = listNullableTrue
+		}
+	}
+}
+
+func convertField(fd *ast.FieldDefinition) (*field, error) {
+	ds, err := convertDirectives(fd.Directives)
+	if err != nil {
+		return nil, err
+	}
+	f := &field{name: fd.Name, directives: ds, pos: fd.Position}
+	typeInfo(f, fd.Type)
+	for _, a := range fd.Arguments {
+		ads, err := convertDirectives(a.Directives)
+		if err != nil {
+			return nil, err
+		}
+		p := &field{name: a.Name, directives: ads, pos: a.Position}
+		typeInfo(p, a.Type)
+		f.params = append(f.params, p)
+	}
+	return f, nil
+}
+
+func convertFields(list ast.FieldList) ([]*field, error) {
+	out := make([]*field, 0, len(list)+4)
+	for _, fd := range list {
+		if len(fd.Name) >= 2 && fd.Name[:2] == "__" {
+			continue // introspection fields gqlparser adds to the query type
+		}
+		f, err := convertField(fd)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
