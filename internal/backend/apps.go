@@ -125,28 +125,21 @@ func (s *Service) RemoveAllBackends(ctx context.Context, p Partition, in *ab.Rem
 	if err := checkName("appId", app); err != nil {
 		return nil, err
 	}
-	var envNames []string
-	err := s.store.View(ctx, func(tx Tx) error {
-		if _, err := requireApp(tx, p, app); err != nil {
-			return err
-		}
-		envs, err := tx.Envs(p, app)
-		for _, e := range envs {
-			envNames = append(envNames, e.Name)
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(envNames) == 0 {
-		envNames = []string{defaultEnv}
-	}
 	return jobResponse[ab.RemoveAllBackendsResponse](s.startJob(ctx, p, jobSpec{
-		appID: app, envs: envNames, kind: ab.OpRemoveAllBackends, req: in,
-		check: func(tx Tx) error {
-			_, err := requireApp(tx, p, app)
-			return err
+		appID: app, kind: ab.OpRemoveAllBackends, req: in,
+		envsFrom: func(tx Tx) ([]string, error) {
+			if _, err := requireApp(tx, p, app); err != nil {
+				return nil, err
+			}
+			envs, err := tx.Envs(p, app)
+			names := make([]string, len(envs))
+			for i, e := range envs {
+				names[i] = e.Name
+			}
+			if len(names) == 0 {
+				names = []string{defaultEnv}
+			}
+			return names, err
 		},
 	}))
 }

@@ -20,25 +20,17 @@ func (s *Service) CreateBackendConfig(ctx context.Context, p Partition, in *ab.C
 			return nil, err
 		}
 	}
-	env := defaultEnv
-	err := s.store.View(ctx, func(tx Tx) error {
-		if _, err := requireApp(tx, p, app); err != nil {
-			return err
-		}
-		envs, err := tx.Envs(p, app)
-		if len(envs) > 0 {
-			env = envs[0].Name
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
 	return jobResponse[ab.CreateBackendConfigResponse](s.startJob(ctx, p, jobSpec{
-		appID: app, envs: []string{env}, kind: ab.OpCreateBackendConfig, req: in,
-		check: func(tx Tx) error {
-			_, err := requireApp(tx, p, app)
-			return err
+		appID: app, kind: ab.OpCreateBackendConfig, req: in,
+		envsFrom: func(tx Tx) ([]string, error) {
+			if _, err := requireApp(tx, p, app); err != nil {
+				return nil, err
+			}
+			envs, err := tx.Envs(p, app)
+			if len(envs) > 0 {
+				return []string{envs[0].Name}, err
+			}
+			return []string{defaultEnv}, err
 		},
 	}))
 }

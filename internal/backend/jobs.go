@@ -15,8 +15,10 @@ import (
 type jobSpec struct {
 	appID string
 	envs  []string // environments it is listed under; envs[0] is returned
-	kind  string   // operation name
-	req   any      // the validated request, kept to apply its effects later
+	// envsFrom, when set, computes envs from the state inside the transaction.
+	envsFrom func(tx Tx) ([]string, error)
+	kind     string // operation name
+	req      any    // the validated request, kept to apply its effects later
 	// check verifies the request against current state (existence,
 	// conflicts) inside the transaction that creates the job.
 	check func(tx Tx) error
@@ -35,7 +37,14 @@ func (s *Service) startJob(ctx context.Context, p Partition, spec jobSpec) (*Job
 		Status: StatusRunning, Created: now, Updated: now, Due: now.Add(s.cfg.JobDuration), Payload: payload,
 	}
 	err = s.store.Update(ctx, func(tx Tx) error {
-		for _, env := range spec.envs {
+		if spec.envsFrom != nil {
+			envs, err := spec.envsFrom(tx)
+			if err != nil {
+				return err
+			}
+			job.Envs = envs
+		}
+		for _, env := range job.Envs {
 			running, err := tx.RunningJob(p, spec.appID, env)
 			if err != nil {
 				return err
