@@ -1,0 +1,94 @@
+package sqlite_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/amplifylite/amplifylite/internal/backend"
+)
+
+// BenchmarkJobsPage measures one ListBackendJobs page (26 rows: a page of
+// 25 plus one to detect the next) starting mid-listing, in an environment
+// with n jobs. Set AMPLIFYLITE_BENCH_1M=1 to include 1M jobs.
+func BenchmarkJobsPage(b *testing.B) {
+	sizes := []int{1_000, 100_000}
+	if os.Getenv("AMPLIFYLITE_BENCH_1M") != "" {
+		sizes = append(sizes, 1_000_000)
+	}
+	p := backend.Partition{Account: "123456789012", Region: "us-east-1"}
+	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("jobs=%d", n), func(b *testing.B) {
+			s := openAt(b, filepath.Join(b.TempDir(), "bench.db"))
+			defer s.Close()
+			ctx := context.Background()
+			payload := json.RawMessage(`{"appId":"app","backendEnvironmentName":"dev","resourceConfig":{}}`)
+			err := s.Update(ctx, func(tx backend.Tx) error {
+				for i := range n {
+					status := backend.StatusCompleted
+					if i%100 == 0 {
+						status = backend.StatusFailed
+					}
+					created := base.Add(time.Duration(i/4) * time.Millisecond) // some equal times
+					j := backend.Job{ID: fmt.Sprintf("job-%08d", i), AppID: "app", Envs: []string{"dev"},
+						Kind: "create", Operation: "CreateBackendAPI", Status: status,
+						Created: created, Updated: created, Due: created, Payload: payload}
+					if err := tx.PutJob(p, &j); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			mid := &backend.JobCursor{Created: base.Add(time.Duration(n/8) * time.Millisecond), JobID: fmt.Sprintf("job-%08d", n/2)}
+			for _, tc := range []struct {
+				name string
+				q    backend.JobQuery
+			}{
+				{"all", backend.JobQuery{After: mid, Limit: 26}},
+				{"status", backend.JobQuery{Status: backend.StatusFailed, After: mid, Limit: 26}},
+				{"jobid", backend.JobQuery{JobID: fmt.Sprintf("job-%08d", n-1), After: mid, Limit: 26}},
+			} {
+				b.Run(tc.name, func(b *testing.B) {
+					for b.Loop() {
+						err := s.View(ctx, func(tx backend.Tx) error {
+							js, err := tx.Jobs(p, "app", "dev", tc.q)
+							if err == nil && len(js) == 0 {
+								err = fmt.Errorf("empty page")
+							}
+							return err
+						})
+						if err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// BenchmarkUpdate measures one small durable write transaction.
+func BenchmarkUpdate(b *testing.B) {
+	s := openAt(b, filepath.Join(b.TempDir(), "bench.db"))
+	defer s.Close()
+	ctx := context.Background()
+	p := backend.Partition{Account: "123456789012", Region: "us-east-1"}
+	i := 0
+	for b.Loop() {
+		i++
+		err := s.Update(ctx, func(tx backend.Tx) error {
+			return tx.PutToken(p, &backend.Token{AppID: "app", SessionID: fmt.Sprint(i), Code: "123456", Expires: time.Now()})
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}

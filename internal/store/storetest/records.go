@@ -1,0 +1,234 @@
+package storetest
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/amplifylite/amplifylite/internal/backend"
+)
+
+func testApps(t *testing.T, h Harness) {
+	t.Run("Missing", func(t *testing.T) {
+		f := open(t, h)
+		f.view(func(tx backend.Tx) error {
+			got, err := tx.App(p1, "nope")
+			check(t, err)
+			if got != nil {
+				t.Errorf("App(missing) = %+v, want nil", got)
+			}
+			return nil
+		})
+	})
+	t.Run("PutGetDelete", func(t *testing.T) {
+		f := open(t, h)
+		want := &backend.App{ID: "app1", Name: "one", Created: at(1), Config: &backend.AppConfig{
+			BackendManagerAppID: "app1", LoginAuthConfig: json.RawMessage(`{"aws_user_pools_id": "x", "n": [1, 2]}`),
+		}}
+		f.update(func(tx backend.Tx) error { return tx.PutApp(p1, want) })
+		f.view(func(tx backend.Tx) error {
+			got, err := tx.App(p1, "app1")
+			check(t, err)
+			same(t, "App", got, want)
+			return nil
+		})
+
+		want = &backend.App{ID: "app1", Name: "renamed", Created: at(1)}
+		f.update(func(tx backend.Tx) error { return tx.PutApp(p1, want) })
+		f.view(func(tx backend.Tx) error {
+			got, err := tx.App(p1, "app1")
+			check(t, err)
+			same(t, "App after overwrite", got, want)
+			return nil
+		})
+
+		f.update(func(tx backend.Tx) error {
+			check(t, tx.DeleteApp(p1, "app1"))
+			return tx.DeleteApp(p1, "never-existed")
+		})
+		f.view(func(tx backend.Tx) error {
+			got, err := tx.App(p1, "app1")
+			check(t, err)
+			if got != nil {
+				t.Errorf("App after delete = %+v, want nil", got)
+			}
+			return nil
+		})
+	})
+	t.Run("TimesInUTC", func(t *testing.T) {
+		f := open(t, h)
+		zone := time.FixedZone("UTC+2", 2*3600)
+		created := at(1234).In(zone)
+		f.update(func(tx backend.Tx) error { return tx.PutApp(p1, &backend.App{ID: "a", Created: created}) })
+		f.view(func(tx backend.Tx) error {
+			got, err := tx.App(p1, "a")
+			check(t, err)
+			if !got.Created.Equal(created) || got.Created.Location() != time.UTC {
+				t.Errorf("Created = %v, want %v in UTC", got.Created, created.UTC())
+			}
+			return nil
+		})
+	})
+}
+
+func testEnvs(t *testing.T, h Harness) {
+	t.Run("OldestFirst", func(t *testing.T) {
+		f := open(t, h)
+		want := []backend.Env{
+			{AppID: "a", Name: "zeta", Created: at(1)},
+			{AppID: "a", Name: "alpha", Created: at(2)},
+			{AppID: "a", Name: "mid", Created: at(3)},
+		}
+		f.update(func(tx backend.Tx) error {
+			for _, i := range []int{2, 0, 1} {
+				check(t, tx.PutEnv(p1, &want[i]))
+			}
+			return tx.PutEnv(p1, &backend.Env{AppID: "other", Name: "x", Created: at(0)})
+		})
+		f.view(func(tx backend.Tx) error {
+			got, err := tx.Envs(p1, "a")
+			check(t, err)
+			same(t, "Envs", got, want)
+			got, err = tx.Envs(p1, "missing")
+			check(t, err)
+			if len(got) != 0 {
+				t.Errorf("Envs(missing app) = %+v, want none", got)
+			}
+			return nil
+		})
+	})
+	t.Run("DeleteRemovesResources", func(t *testing.T) {
+		f := open(t, h)
+		keep := backend.Resource{AppID: "a", Env: "keep", Kind: backend.KindAuth, Name: "auth1", Config: json.RawMessage(`{}`), Created: at(1)}
+		f.update(func(tx backend.Tx) error {
+			check(t, tx.PutEnv(p1, &backend.Env{AppID: "a", Name: "gone", Created: at(1)}))
+			check(t, tx.PutEnv(p1, &backend.Env{AppID: "a", Name: "keep", Created: at(2)}))
+			check(t, tx.PutEnv(p2, &backend.Env{AppID: "a", Name: "gone", Created: at(1)}))
+			for _, p := range []backend.Partition{p1, p2} {
+				for _, k := range []backend.ResourceKind{backend.KindAuth, backend.KindAPI, backend.KindStorage} {
+					check(t, tx.PutResource(p, &backend.Resource{AppID: "a", Env: "gone", Kind: k, Name: "r", Config: json.RawMessage(`{}`), Created: at(1)}))
+				}
+			}
+			return tx.PutResource(p1, &keep)
+		})
+		f.update(func(tx backend.Tx) error { return tx.DeleteEnv(p1, "a", "gone") })
+		f.view(func(tx backend.Tx) error {
+			envs, err := tx.Envs(p1, "a")
+			check(t, err)
+			same(t, "Envs after delete", envs, []backend.Env{{AppID: "a", Name: "keep", Created: at(2)}})
+			rs, err := tx.Resources(p1, "a", "gone")
+			check(t, err)
+			if len(rs) != 0 {
+				t.Errorf("Resources of deleted env = %+v, want none", rs)
+			}
+			rs, err = tx.Resources(p1, "a", "keep")
+			check(t, err)
+			same(t, "Resources of other env", rs, []backend.Resource{keep})
+			rs, err = tx.Resources(p2, "a", "gone")
+			check(t, err)
+			if len(rs) != 3 {
+				t.Errorf("other partition has %d resources, want 3", len(rs))
+			}
+			return nil
+		})
+	})
+}
+
+func testResources(t *testing.T, h Harness) {
+	t.Run("ByKindThenName", func(t *testing.T) {
+		f := open(t, h)
+		res := func(k backend.ResourceKind, name string, ms int) backend.Resource {
+			return backend.Resource{AppID: "a", Env: "dev", Kind: k, Name: name, Config: json.RawMessage(`{"name":"` + name + `"}`), Created: at(ms)}
+		}
+		want := []backend.Resource{
+			res(backend.KindAPI, "api1", 5), res(backend.KindAPI, "api2", 1),
+			res(backend.KindAuth, "auth1", 3),
+			res(backend.KindStorage, "a", 4), res(backend.KindStorage, "b", 2),
+		}
+		want[0].Models, want[0].Introspection, want[0].ModelsSchemaHash = "models", `{"data":{}}`, "h1"
+		want[2].Imported = true
+		f.update(func(tx backend.Tx) error {
+			for _, i := range []int{4, 2, 0, 3, 1} {
+				check(t, tx.PutResource(p1, &want[i]))
+			}
+			return tx.PutResource(p1, &backend.Resource{AppID: "a", Env: "prod", Kind: backend.KindAPI, Name: "x", Config: json.RawMessage(`{}`)})
+		})
+		f.view(func(tx backend.Tx) error {
+			got, err := tx.Resources(p1, "a", "dev")
+			check(t, err)
+			same(t, "Resources", got, want)
+			return nil
+		})
+	})
+	t.Run("OverwriteAndDelete", func(t *testing.T) {
+		f := open(t, h)
+		r := backend.Resource{AppID: "a", Env: "dev", Kind: backend.KindAPI, Name: "api", Config: json.RawMessage(`{"v":1}`), Created: at(1)}
+		f.update(func(tx backend.Tx) error { return tx.PutResource(p1, &r) })
+		r.Config, r.Models = json.RawMessage(`{"v":2}`), "generated"
+		f.update(func(tx backend.Tx) error { return tx.PutResource(p1, &r) })
+		f.view(func(tx backend.Tx) error {
+			got, err := tx.Resources(p1, "a", "dev")
+			check(t, err)
+			same(t, "Resources after overwrite", got, []backend.Resource{r})
+			return nil
+		})
+		f.update(func(tx backend.Tx) error {
+			check(t, tx.DeleteResource(p1, "a", "dev", backend.KindAuth, "api")) // other kind: no-op
+			check(t, tx.DeleteResource(p1, "a", "dev", backend.KindAPI, "missing"))
+			return nil
+		})
+		f.view(func(tx backend.Tx) error {
+			got, err := tx.Resources(p1, "a", "dev")
+			check(t, err)
+			if len(got) != 1 {
+				t.Errorf("deleting other records removed the resource: %+v", got)
+			}
+			return nil
+		})
+		f.update(func(tx backend.Tx) error { return tx.DeleteResource(p1, "a", "dev", backend.KindAPI, "api") })
+		f.view(func(tx backend.Tx) error {
+			got, err := tx.Resources(p1, "a", "dev")
+			check(t, err)
+			if len(got) != 0 {
+				t.Errorf("Resources after delete = %+v, want none", got)
+			}
+			return nil
+		})
+	})
+}
+
+func testTokens(t *testing.T, h Harness) {
+	f := open(t, h)
+	want := &backend.Token{AppID: "a", SessionID: "s1", Code: "123456", Expires: at(600000)}
+	f.update(func(tx backend.Tx) error {
+		check(t, tx.PutToken(p1, want))
+		return tx.PutToken(p1, &backend.Token{AppID: "a", SessionID: "s2", Code: "1", Expires: at(1)})
+	})
+	f.view(func(tx backend.Tx) error {
+		got, err := tx.Token(p1, "a", "s1")
+		check(t, err)
+		same(t, "Token", got, want)
+		for _, k := range [][2]string{{"a", "nope"}, {"b", "s1"}} {
+			got, err := tx.Token(p1, k[0], k[1])
+			check(t, err)
+			if got != nil {
+				t.Errorf("Token(%s, %s) = %+v, want nil", k[0], k[1], got)
+			}
+		}
+		return nil
+	})
+	f.update(func(tx backend.Tx) error { return tx.DeleteToken(p1, "a", "s1") })
+	f.view(func(tx backend.Tx) error {
+		got, err := tx.Token(p1, "a", "s1")
+		check(t, err)
+		if got != nil {
+			t.Errorf("Token after delete = %+v, want nil", got)
+		}
+		got, err = tx.Token(p1, "a", "s2")
+		check(t, err)
+		if got == nil {
+			t.Error("DeleteToken removed another session's token")
+		}
+		return nil
+	})
+}
