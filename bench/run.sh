@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# bench/run.sh: amplifylite and a bare net/http baseline, loaded side by side
+# on loopback in one run; writes BENCHMARKS.md at the repository root.
+#
+#   ./bench/run.sh              full run (3 rounds, ~10 minutes)
+#   QUICK=1 ./bench/run.sh      1 round, short loads, no 1M-job listing (for iterating)
+#
+# Knobs (environment): ROUNDS, DUR (measured seconds per load run), WARM,
+# CONNS ("16 64"), SIZES (jobs in the listing: "1000 100000 1000000"),
+# STARTUP_N, OUT (work directory, default bench/out), NO_REPORT=1.
+# Not part of `make test`: run it with `make bench`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+QUICK=${QUICK:-0}
+if [ "$QUICK" = 1 ]; then
+  ROUNDS=${ROUNDS:-1}; DUR=${DUR:-2}; WARM=${WARM:-1}; SIZES=${SIZES:-"1000 100000"}; STARTUP_N=${STARTUP_N:-5}
+  RATE_APPS=${RATE_APPS:-4}; PAGE_N=${PAGE_N:-200}
+else
+  ROUNDS=${ROUNDS:-3}; DUR=${DUR:-5}; WARM=${WARM:-1}; SIZES=${SIZES:-"1000 100000 1000000"}; STARTUP_N=${STARTUP_N:-20}
+  RATE_APPS=${RATE_APPS:-10}; PAGE_N=${PAGE_N:-500}
+fi
+CONNS=${CONNS:-"16 64"}
+WORKLOADS=${WORKLOADS:-"GetBackend GetBackendJob ListBackendJobs CreateToken JobWrite"}
+OUT=${OUT:-$ROOT/bench/out}
+CACHE=${CACHE:-$ROOT/bench/.cache}
+RESULTS=$OUT/results.jsonl
+T_START=$(date +%s)
+
+log() { printf '%s  %s\n' "$(date +%T)" "$*" >&2; }
+
+# --- tools -------------------------------------------------------------------
+if ! command -v wrk >/dev/null; then
+  log "installing wrk (Debian)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get install -y -qq --no-install-recommends wrk >/dev/null 2>&1 ||
+    { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends wrk; }
+fi
+
+rm -rf "$OUT"
+mkdir -p "$OUT/bin" "$OUT/data" "$OUT/logs" "$CACHE"
+: >"$RESULTS"
+
+log "building (release flags for both servers)"
+GOFLAGS_REL=(-trimpath -ldflags='-s -w')
+CGO_ENABLED=0 go build "${GOFLAGS_REL[@]}" -o "$OUT/bin/amplifylite" ./cmd/amplifylite
+CGO_ENABLED=0 go build "${GOFLAGS_REL[@]}" -o "$OUT/bin/baseline" ./bench/baseline
+go build -o "$OUT/bin/benchtool" ./bench/benchtool
+go build -o "$OUT/bin/seedjobs" ./bench/seedjobs
+BT=$OUT/bin/benchtool
+
+# --- cores -------------------------------------------------------------------
+# The server gets core 0 and the load generator core 1 (Go sizes GOMAXPROCS
+# from the affinity mask, so each server runs with GOMAXPROCS=1).
+NCPU=$(nproc)
+if [ "$NCPU" -ge 2 ] && command -v taskset >/dev/null; then
+  SRV=(taskset -c 0); LOAD=(taskset -c 1); PINNING="server on CPU 0, load generator on CPU 1 (taskset)"
+else
+  SRV=(); LOAD=(); PINNING="not pinned (fewer than 2 CPUs or no taskset)"
+fi
+
+# --- servers -----------------------------------------------------------------
+PIDS=()
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do
+    kill -TERM "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
+  PIDS=()
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+PORT=$((47600 + RANDOM % 200))
+next_port() {
+  PORT=$((PORT + 1))
+  while (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do PORT=$((PORT + 1)); done
+}
+
+# start_server NAME ARGS... : sets SPID and URL; waits for the health endpoint.
+start_server() {
+  local name=$1; shift
+  next_port
+  "${SRV[@]}" "$@" --listen "127.0.0.1:$PORT" >>"$OUT/logs/$name.log" 2>&1 &
+  SPID=$!
+  PIDS+=("$SPID")
+  URL=http://127.0.0.1:$PORT
+  local i
+  for i in $(seq 1 500); do
+    if curl -fsS -o /dev/null "$URL/_amplifylite/health" 2>/dev/null; then return 0; fi
+    kill -0 "$SPID" 2>/dev/null || { log "$name exited during start; log:"; tail -20 "$OUT/logs/$name.log" >&2; exit 1; }
+    sleep 0.02
+  done
+  log "$name not healthy after 10s"; exit 1
+}
+
+stop_server() {
+  kill -TERM "$SPID" 2>/dev/null || true
+  wait "$SPID" 2>/dev/null || true
+  local keep=() p
+  for p in "${PIDS[@]}"; do [ "$p" = "$SPID" ] || keep+=("$p"); done
+  PIDS=("${keep[@]}")
+}
+
+AMP=("$OUT/bin/amplifylite" serve --log-level warn)
+BASE=("$OUT/bin/baseline")
+
+# --- preflight: seed once, check every route, record bodies for the baseline --
+log "preflight: seeding amplifylite and recording response bodies"
+start_server amplifylite "${AMP[@]}" --data-dir "$OUT/data/preflight"
+"$BT" fixture -url "$URL" -out "$OUT/fixture"
+stop_server
+
+# --- rounds ------------------------------------------------------------------
+load_all() { # SERVER ROUND FIXTURE
+  local c w
+  for w in $WORKLOADS; do
+    for c in $CONNS; do
+      log "round $2 $1 $w c=$c"
+      "${LOAD[@]}" "$BT" load -url "$URL" -pid "$SPID" -server "$1" -round "$2" -workload "$w" -c "$c" \
+        -d "${DUR}s" -warmup "${WARM}s" -fixture "$3" -lua bench/lua/request.lua -tag "$2" -results "$RESULTS"
+    done
+  done
+  "$BT" rss -pid "$SPID" -server "$1" -round "$2" -phase after -results "$RESULTS"
+}
+
+for r in $(seq 1 "$ROUNDS"); do
+  if [ $((r % 2)) = 1 ]; then order="amplifylite baseline"; else order="baseline amplifylite"; fi
+  for s in $order; do
+    if [ "$s" = amplifylite ]; then
+      start_server amplifylite "${AMP[@]}" --data-dir "$OUT/data/round$r"
+      "$BT" rss -pid "$SPID" -server amplifylite -round "$r" -phase idle -results "$RESULTS"
+      "$BT" fixture -url "$URL" -out "$OUT/fixture-round$r"
+      load_all amplifylite "$r" "$OUT/fixture-round$r/fixture.json"
+    else
+      start_server baseline "${BASE[@]}" --bodies "$OUT/fixture/bodies"
+      "$BT" rss -pid "$SPID" -server baseline -round "$r" -phase idle -results "$RESULTS"
+      load_all baseline "$r" "$OUT/fixture/fixture.json"
+    fi
+    stop_server
+  done
+done
+
+# --- jobs completed per second (--job-duration 0) ------------------------------
+log "job completion rate"
+start_server amplifylite "${AMP[@]}" --data-dir "$OUT/data/jobrate" --job-duration 0
+"${LOAD[@]}" "$BT" jobrate -url "$URL" -apps "$RATE_APPS" -envs 100 -c 32 -results "$RESULTS"
+stop_server
+
+# --- ListBackendJobs page latency by listing size ------------------------------
+# Databases are seeded straight into SQLite by bench/seedjobs and cached in
+# bench/.cache, keyed by the sources that decide their contents and tokens.
+KEY=$(cat internal/store/sqlite/*.go internal/backend/store.go internal/backend/pagetoken.go bench/seedjobs/main.go | sha256sum | cut -c1-12)
+for n in $SIZES; do
+  c="$CACHE/jobs-$n-$KEY"
+  cached=true
+  if [ ! -s "$c/tokens.json" ]; then
+    cached=false
+    log "seeding $n jobs into SQLite (cached afterwards in $c)"
+    rm -rf "$CACHE"/jobs-"$n"-* && mkdir -p "$c"
+    "$OUT/bin/seedjobs" -db "$c/amplifylite.db" -jobs "$n" -tokens "$c/tokens.json.tmp"
+    mv "$c/tokens.json.tmp" "$c/tokens.json"
+  fi
+  mkdir -p "$OUT/data/pages-$n"
+  cp "$c/amplifylite.db" "$OUT/data/pages-$n/"
+  log "ListBackendJobs pages at $n jobs"
+  start_server amplifylite "${AMP[@]}" --data-dir "$OUT/data/pages-$n"
+  "${LOAD[@]}" "$BT" pages -url "$URL" -tokens "$c/tokens.json" -n "$PAGE_N" -cached="$cached" -results "$RESULTS"
+  stop_server
+  rm -rf "$OUT/data/pages-$n"
+done
+
+# --- startup: fork → first 200 on the health endpoint --------------------------
+log "startup times ($STARTUP_N runs each)"
+"$BT" startup -server amplifylite -mode fresh -n "$STARTUP_N" -work "$OUT/data" -results "$RESULTS" -- \
+  "$OUT/bin/amplifylite" serve --log-level warn --listen "127.0.0.1:{port}" --data-dir "{dir}"
+"$BT" startup -server amplifylite -mode existing -n "$STARTUP_N" -work "$OUT/data" -results "$RESULTS" -- \
+  "$OUT/bin/amplifylite" serve --log-level warn --listen "127.0.0.1:{port}" --data-dir "{dir}"
+"$BT" startup -server baseline -mode fresh -n "$STARTUP_N" -work "$OUT/data" -results "$RESULTS" -- \
+  "$OUT/bin/baseline" --listen "127.0.0.1:{port}"
+
+# --- report --------------------------------------------------------------------
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+dirty=$(git status --porcelain -- cmd internal amplifybackend go.mod go.sum 2>/dev/null | wc -l)
+cat >"$OUT/meta.json" <<JSON
+{
+  "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+  "nproc": $NCPU,
+  "cpu": "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')",
+  "kernel": "$(uname -r)",
+  "memory": "$(free -g | awk '/Mem:/{print $2}') GiB",
+  "go": "$(go version)",
+  "wrk": "$(wrk -v 2>&1 | head -1 | cut -c1-40)",
+  "commit": "$commit",
+  "dirtyFiles": $dirty,
+  "fs": "$(df -T "$OUT/data" | awk 'NR==2{print $2}') ($(df "$OUT/data" | awk 'NR==2{print $1}'))",
+  "pinning": "$PINNING",
+  "quick": $([ "$QUICK" = 1 ] && echo true || echo false),
+  "rounds": $ROUNDS,
+  "duration": $DUR,
+  "warmup": $WARM,
+  "conns": "$CONNS",
+  "sizes": "$SIZES",
+  "startupRuns": $STARTUP_N,
+  "elapsed": $(( $(date +%s) - T_START ))
+}
+JSON
+if [ "${NO_REPORT:-0}" != 1 ]; then
+  "$BT" report -results "$RESULTS" -meta "$OUT/meta.json" -notes bench/analysis.md -out BENCHMARKS.md
+  log "wrote BENCHMARKS.md ($(( $(date +%s) - T_START ))s)"
+fi
