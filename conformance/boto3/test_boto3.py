@@ -185,6 +185,46 @@ class TestBackendLifecycle(Case):
         self.assertNotFound("App", self.c.remove_all_backends, AppId="bt-no-such-app")
 
 
+class TestWire(Case):
+    """What boto3 puts on the wire beyond the plain calls: escaped path segments, a /prod stage prefix."""
+
+    def test_percent_encoded_path_parameters(self):
+        app = "bt-a b:c/d"  # boto3 sends /backend/bt-a%20b%3Ac%2Fd/details
+        self.make_backend(app)
+        self.assertEqual(self.c.get_backend(AppId=app)["AppId"], app)
+        job = self.c.list_backend_jobs(AppId=app, BackendEnvironmentName=ENV)["Jobs"][0]
+        self.assertEqual(self.c.get_backend_job(AppId=app, BackendEnvironmentName=ENV, JobId=job["JobId"])["AppId"], app)
+
+    def test_prod_stage_prefix(self):
+        """The API reference prints every path under /prod; an endpoint URL ending in /prod must work."""
+        app = "bt-prod-prefix"
+        self.make_backend(app)
+        self.assertEqual(client(ENDPOINT + "/prod").get_backend(AppId=app)["AppId"], app)
+
+    def test_existing_app_keeps_its_name(self):
+        app = "bt-keeps-name"
+        self.make_backend(app)
+        resp = self.c.create_backend(AppId=app, AppName="another-name", BackendEnvironmentName="test")
+        self.wait(app, resp["JobId"], "test")
+        got = self.c.get_backend(AppId=app)
+        self.assertEqual((got["AppName"], got["BackendEnvironmentList"]), (app + "-name", [ENV, "test"]))
+
+    def test_clone_copies_resources(self):
+        app = "bt-clone-copies"
+        self.make_backend(app)
+        resp = self.c.create_backend_auth(AppId=app, BackendEnvironmentName=ENV, ResourceName="auth",
+                                          ResourceConfig=S["auth"]["create"])
+        self.wait(app, resp["JobId"])
+        resp = self.c.import_backend_storage(AppId=app, BackendEnvironmentName=ENV, **S["importStorage"])
+        self.wait(app, resp["JobId"])
+        self.wait(app, self.c.clone_backend(AppId=app, BackendEnvironmentName=ENV, TargetEnvironmentName="copy")["JobId"])
+        got = self.c.get_backend_auth(AppId=app, BackendEnvironmentName="copy", ResourceName="auth")
+        self.assertEqual(got["ResourceConfig"], S["auth"]["create"])
+        got = self.c.get_backend_storage(AppId=app, BackendEnvironmentName="copy",
+                                         ResourceName=S["importStorage"]["BucketName"])
+        self.assertIs(got["ResourceConfig"]["Imported"], True)  # imported resources stay imported
+
+
 class TestAuth(Case):
     """CreateBackendAuth, GetBackendAuth, UpdateBackendAuth, DeleteBackendAuth, ImportBackendAuth."""
 

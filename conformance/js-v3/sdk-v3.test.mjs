@@ -304,6 +304,8 @@ test('jobs: ListBackendJobs filters, paginateListBackendJobs, GetBackendJob erro
   assert.deepEqual(await ids({ Status: 'FAILED' }), []);
   assert.deepEqual(await ids({ JobId: jobs[2].JobId }), [jobs[2].JobId]);
 
+  // v3 does not check the 1..25 range: 0 means the default page size (older go-v2 paginators send 0).
+  assert.equal((await c.send(new ListBackendJobsCommand({ ...q, MaxResults: 0 }))).Jobs.length, 4);
   await badRequest(c.send(new ListBackendJobsCommand({ ...q, MaxResults: 26 })));
   await badRequest(c.send(new ListBackendJobsCommand({ ...q, NextToken: 'forged-token' })));
   await notFound('Job', c.send(new GetBackendJobCommand({ ...q, JobId: NO_JOB })));
