@@ -14,6 +14,7 @@ import (
 
 func testConcurrency(t *testing.T, h Harness) {
 	t.Run("Writers", func(t *testing.T) {
+		t.Parallel()
 		writers, updates := 32, 50
 		if testing.Short() {
 			updates = 10
@@ -86,6 +87,7 @@ func testConcurrency(t *testing.T, h Harness) {
 		})
 	})
 	t.Run("OneWinner", func(t *testing.T) {
+		t.Parallel()
 		f := open(t, h)
 		errExists := errors.New("exists")
 		for round := range 10 {

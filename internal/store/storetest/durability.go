@@ -11,6 +11,7 @@ import (
 
 func testDurability(t *testing.T, h Harness) {
 	t.Run("Secret", func(t *testing.T) {
+		t.Parallel()
 		f := open(t, h)
 		s1, err := f.s.Secret(context.Background())
 		check(t, err)
@@ -36,6 +37,7 @@ func testDurability(t *testing.T, h Harness) {
 		}
 	})
 	t.Run("Reopen", func(t *testing.T) {
+		t.Parallel()
 		if h.Reopen == nil {
 			t.Skip("store does not outlive Close")
 		}

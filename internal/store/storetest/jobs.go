@@ -51,6 +51,7 @@ func listJobs(f *fixture, p backend.Partition, env string, q backend.JobQuery) [
 func testJobs(t *testing.T, h Harness) {
 	const run, done, failed = backend.StatusRunning, backend.StatusCompleted, backend.StatusFailed
 	t.Run("PutGet", func(t *testing.T) {
+		t.Parallel()
 		f := open(t, h)
 		want := job("j1", 1, run, "CreateBackend", "dev")
 		want.Kind, want.Error = "create", "boom"
@@ -81,6 +82,7 @@ func testJobs(t *testing.T, h Harness) {
 		}
 	})
 	t.Run("Order", func(t *testing.T) {
+		t.Parallel()
 		f := open(t, h)
 		// Equal creation times are ordered by id.
 		putJobs(f, p1, job("c", 2, run, "Op", "dev"), job("b", 1, done, "Op", "dev"), job("a", 2, done, "Op", "dev"),
@@ -95,6 +97,7 @@ func testJobs(t *testing.T, h Harness) {
 		}
 	})
 	t.Run("Pages", func(t *testing.T) {
+		t.Parallel()
 		f := open(t, h)
 		var all []backend.Job
 		for i := range 23 {
@@ -134,6 +137,7 @@ func testJobs(t *testing.T, h Harness) {
 		}
 	})
 	t.Run("Filters", func(t *testing.T) {
+		t.Parallel()
 		f := open(t, h)
 		putJobs(f, p1,
 			job("j1", 1, done, "CreateBackend", "dev"), job("j2", 2, run, "CreateBackendAuth", "dev"),
@@ -171,6 +175,7 @@ func testJobs(t *testing.T, h Harness) {
 		}
 	})
 	t.Run("SeveralEnvs", func(t *testing.T) {
+		t.Parallel()
 		f := open(t, h)
 		putJobs(f, p1, job("j1", 1, done, "Op", "dev"), job("clone", 2, run, "CloneBackend", "dev", "copy"), job("j3", 3, done, "Op", "copy"))
 		for env, want := range map[string]string{"dev": "[j1 clone]", "copy": "[clone j3]"} {
@@ -198,6 +203,7 @@ func testJobs(t *testing.T, h Harness) {
 		})
 	})
 	t.Run("RunningAndHasJobs", func(t *testing.T) {
+		t.Parallel()
 		f := open(t, h)
 		running := func(env string) (string, bool) {
 			var id string

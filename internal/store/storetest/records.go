@@ -10,6 +10,7 @@ import (
 
 func testApps(t *testing.T, h Harness) {
 	t.Run("Missing", func(t *testing.T) {
+		t.Parallel()
 		f := open(t, h)
 		f.view(func(tx backend.Tx) error {
 			got, err := tx.App(p1, "nope")
@@ -21,6 +22,7 @@ func testApps(t *testing.T, h Harness) {
 		})
 	})
 	t.Run("PutGetDelete", func(t *testing.T) {
+		t.Parallel()
 		f := open(t, h)
 		want := &backend.App{ID: "app1", Name: "one", Created: at(1), Config: &backend.AppConfig{
 			BackendManagerAppID: "app1", LoginAuthConfig: json.RawMessage(`{"aws_user_pools_id": "x", "n": [1, 2]}`),
@@ -56,6 +58,7 @@ func testApps(t *testing.T, h Harness) {
 		})
 	})
 	t.Run("TimesInUTC", func(t *testing.T) {
+		t.Parallel()
 		f := open(t, h)
 		zone := time.FixedZone("UTC+2", 2*3600)
 		created := at(1234).In(zone)
@@ -73,6 +76,7 @@ func testApps(t *testing.T, h Harness) {
 
 func testEnvs(t *testing.T, h Harness) {
 	t.Run("OldestFirst", func(t *testing.T) {
+		t.Parallel()
 		f := open(t, h)
 		want := []backend.Env{
 			{AppID: "a", Name: "zeta", Created: at(1)},
@@ -98,6 +102,7 @@ func testEnvs(t *testing.T, h Harness) {
 		})
 	})
 	t.Run("DeleteRemovesResources", func(t *testing.T) {
+		t.Parallel()
 		f := open(t, h)
 		keep := backend.Resource{AppID: "a", Env: "keep", Kind: backend.KindAuth, Name: "auth1", Config: json.RawMessage(`{}`), Created: at(1)}
 		f.update(func(tx backend.Tx) error {
@@ -136,6 +141,7 @@ func testEnvs(t *testing.T, h Harness) {
 
 func testResources(t *testing.T, h Harness) {
 	t.Run("ByKindThenName", func(t *testing.T) {
+		t.Parallel()
 		f := open(t, h)
 		res := func(k backend.ResourceKind, name string, ms int) backend.Resource {
 			return backend.Resource{AppID: "a", Env: "dev", Kind: k, Name: name, Config: json.RawMessage(`{"name":"` + name + `"}`), Created: at(ms)}
@@ -161,6 +167,7 @@ func testResources(t *testing.T, h Harness) {
 		})
 	})
 	t.Run("OverwriteAndDelete", func(t *testing.T) {
+		t.Parallel()
 		f := open(t, h)
 		r := backend.Resource{AppID: "a", Env: "dev", Kind: backend.KindAPI, Name: "api", Config: json.RawMessage(`{"v":1}`), Created: at(1)}
 		f.update(func(tx backend.Tx) error { return tx.PutResource(p1, &r) })

@@ -13,7 +13,8 @@ import (
 
 // Harness opens the stores under test.
 type Harness struct {
-	// Open returns a new, empty store. The suite closes it.
+	// Open returns a new, empty store; the suite closes it. Parallel
+	// tests call it concurrently.
 	Open func(t *testing.T) backend.Store
 	// Reopen closes s and opens the same database again. Leave it nil when
 	// data does not outlive Close (in-memory stores): the suite then skips
@@ -21,19 +22,30 @@ type Harness struct {
 	Reopen func(t *testing.T, s backend.Store) backend.Store
 }
 
-// Run runs every conformance test against the stores h opens.
+// Run runs every conformance test against the stores h opens. The tests
+// run in parallel, each on its own store.
 func Run(t *testing.T, h Harness) {
-	t.Run("Apps", func(t *testing.T) { testApps(t, h) })
-	t.Run("Envs", func(t *testing.T) { testEnvs(t, h) })
-	t.Run("Resources", func(t *testing.T) { testResources(t, h) })
-	t.Run("Tokens", func(t *testing.T) { testTokens(t, h) })
-	t.Run("Jobs", func(t *testing.T) { testJobs(t, h) })
-	t.Run("DueJobs", func(t *testing.T) { testDueJobs(t, h) })
-	t.Run("Buckets", func(t *testing.T) { testBuckets(t, h) })
-	t.Run("Transactions", func(t *testing.T) { testTransactions(t, h) })
-	t.Run("Isolation", func(t *testing.T) { testIsolation(t, h) })
-	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, h) })
-	t.Run("Durability", func(t *testing.T) { testDurability(t, h) })
+	for _, tc := range []struct {
+		name string
+		test func(*testing.T, Harness)
+	}{
+		{"Apps", testApps},
+		{"Envs", testEnvs},
+		{"Resources", testResources},
+		{"Tokens", testTokens},
+		{"Jobs", testJobs},
+		{"DueJobs", testDueJobs},
+		{"Buckets", testBuckets},
+		{"Transactions", testTransactions},
+		{"Isolation", testIsolation},
+		{"Concurrency", testConcurrency},
+		{"Durability", testDurability},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.test(t, h)
+		})
+	}
 }
 
 // Partitions the tests use.

@@ -61,6 +61,7 @@ const allRecords = 9
 func testTransactions(t *testing.T, h Harness) {
 	errAbort := errors.New("abort")
 	t.Run("SeesOwnWrites", func(t *testing.T) {
+		t.Parallel()
 		f := open(t, h)
 		f.update(func(tx backend.Tx) error {
 			putOneOfEach(t, tx, p1)
@@ -77,6 +78,7 @@ func testTransactions(t *testing.T, h Harness) {
 		})
 	})
 	t.Run("RollbackOnError", func(t *testing.T) {
+		t.Parallel()
 		f := open(t, h)
 		err := f.s.Update(context.Background(), func(tx backend.Tx) error {
 			putOneOfEach(t, tx, p1)
@@ -102,6 +104,7 @@ func testTransactions(t *testing.T, h Harness) {
 		})
 	})
 	t.Run("RollbackOnPanic", func(t *testing.T) {
+		t.Parallel()
 		f := open(t, h)
 		func() {
 			defer func() {
@@ -124,6 +127,7 @@ func testTransactions(t *testing.T, h Harness) {
 		})
 	})
 	t.Run("ViewDoesNotWrite", func(t *testing.T) {
+		t.Parallel()
 		f := open(t, h)
 		f.s.View(context.Background(), func(tx backend.Tx) error {
 			tx.PutApp(p1, &backend.App{ID: "a"}) // may fail; must not be kept
@@ -139,6 +143,7 @@ func testTransactions(t *testing.T, h Harness) {
 		})
 	})
 	t.Run("CancelledContext", func(t *testing.T) {
+		t.Parallel()
 		f := open(t, h)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
@@ -158,6 +163,7 @@ func testTransactions(t *testing.T, h Harness) {
 		})
 	})
 	t.Run("ErrAbortUnchanged", func(t *testing.T) {
+		t.Parallel()
 		f := open(t, h)
 		if err := f.s.Update(context.Background(), func(backend.Tx) error { return errAbort }); !errors.Is(err, errAbort) {
 			t.Errorf("Update = %v, want %v", err, errAbort)
