@@ -7,7 +7,8 @@
 #
 # Knobs (environment): ROUNDS, DUR (measured seconds per load run), WARM,
 # CONNS ("16 64"), SIZES (jobs in the listing: "1000 100000 1000000"),
-# STARTUP_N, OUT (work directory, default bench/out), NO_REPORT=1.
+# STARTUP_N, QUIET_WAIT (seconds to wait for an idle machine), OUT (work
+# directory, default bench/out), NO_REPORT=1.
 # Not part of `make test`: run it with `make bench`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -74,7 +75,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-PORT=$((47600 + RANDOM % 200))
+PORT=$((21000 + RANDOM % 4000)) # below the ephemeral range, where client sockets never sit
 next_port() {
   PORT=$((PORT + 1))
   while (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do PORT=$((PORT + 1)); done
@@ -127,7 +128,13 @@ load_all() { # SERVER ROUND FIXTURE
   "$BT" rss -pid "$SPID" -server "$1" -round "$2" -phase after -results "$RESULTS"
 }
 
+# Other processes on the machine skew everything: wait a while for quiet
+# before each phase and record how busy the machine was (BENCHMARKS.md shows it).
+QUIET_WAIT=${QUIET_WAIT:-90}
+quiet() { "$BT" busy -wait "${2:-$QUIET_WAIT}s" -phase "$1" -results "$RESULTS"; }
+
 for r in $(seq 1 "$ROUNDS"); do
+  quiet "before round $r" "$([ "$r" = 1 ] && echo "$QUIET_WAIT" || echo 30)"
   if [ $((r % 2)) = 1 ]; then order="amplifylite baseline"; else order="baseline amplifylite"; fi
   for s in $order; do
     if [ "$s" = amplifylite ]; then
@@ -146,6 +153,7 @@ done
 
 # --- jobs completed per second (--job-duration 0) ------------------------------
 log "job completion rate"
+quiet "before job rate and listing" 30
 start_server amplifylite "${AMP[@]}" --data-dir "$OUT/data/jobrate" --job-duration 0
 "${LOAD[@]}" "$BT" jobrate -url "$URL" -apps "$RATE_APPS" -envs 100 -c 32 -results "$RESULTS"
 stop_server
@@ -175,6 +183,7 @@ done
 
 # --- startup: fork → first 200 on the health endpoint --------------------------
 log "startup times ($STARTUP_N runs each)"
+quiet "before startup" 30
 "$BT" startup -server amplifylite -mode fresh -n "$STARTUP_N" -work "$OUT/data" -results "$RESULTS" -- \
   "$OUT/bin/amplifylite" serve --log-level warn --listen "127.0.0.1:{port}" --data-dir "{dir}"
 "$BT" startup -server amplifylite -mode existing -n "$STARTUP_N" -work "$OUT/data" -results "$RESULTS" -- \

@@ -106,7 +106,8 @@ func loadCmd(args []string) error {
 		}
 		var err error
 		if r.Workload == "JobWrite" {
-			err = jobWrite(&r, *url, fx.WriteEnvs, d, *tag+strconv.FormatBool(measured))
+			// Resource names must be new in every run on the same server.
+			err = jobWrite(&r, *url, fx.WriteEnvs, d, fmt.Sprintf("%sc%d%s", *tag, r.Conns, map[bool]string{true: "m", false: "w"}[measured]))
 		} else {
 			req, ok := fx.Workloads[r.Workload]
 			if !ok {
@@ -121,6 +122,7 @@ func loadCmd(args []string) error {
 		if err != nil {
 			return err
 		}
+		r.CPUUtil = float64(after-before) * 100 / clockTicks / r.Seconds
 		if r.Requests > 0 {
 			r.CPUusPer = float64(after-before) * 1e6 / clockTicks / float64(r.Requests)
 		}

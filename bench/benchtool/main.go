@@ -9,6 +9,7 @@
 //	benchtool pages    -url U -tokens T.json ...  ListBackendJobs page latency at depth
 //	benchtool jobrate  -url U ...                 jobs completed per second (--job-duration 0)
 //	benchtool startup  -server S -n 20 -- CMD ARGS...   fork → first 200 on the health endpoint
+//	benchtool busy     -wait 3m                   wait for other processes to quiet down; record how busy
 //	benchtool report   -results R -meta M -out BENCHMARKS.md
 package main
 
@@ -36,6 +37,7 @@ func main() {
 		"jobrate": jobrateCmd,
 		"startup": startupCmd,
 		"report":  reportCmd,
+		"busy":    busyCmd,
 	}
 	cmd, ok := cmds[os.Args[1]]
 	if !ok {
@@ -80,6 +82,8 @@ type Result struct {
 	Mode       string  `json:"mode,omitempty"`
 	Runs       int     `json:"runs,omitempty"`
 	MinMs      float64 `json:"min_ms,omitempty"`
+	CPUUtil    float64 `json:"cpu_util_pct,omitempty"` // server CPU time ÷ wall time
+	BusyPct    float64 `json:"busy_pct,omitempty"`     // whole machine, before a round`
 }
 
 func appendResult(path string, r Result) error {
