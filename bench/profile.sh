@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # bench/profile.sh: CPU profile of amplifylite under one of run.sh's loads.
 #
-#   ./bench/profile.sh GetBackend 16      → bench/out/prof/GetBackend-c16.pprof and a top-30 listing
+#   ./bench/profile.sh GetBackend 16      → bench/.prof/GetBackend-c16.pprof and a top-30 listing
 #
 # Same build, pinning and fixture as run.sh, but the server is bench/profserve
 # (amplifylite serve plus net/http/pprof on a second loopback port).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 W=${1:-GetBackend}; C=${2:-16}; SECS=${SECS:-6}
-OUT=${OUT:-bench/out/prof}
+OUT=${OUT:-bench/.prof}
 mkdir -p "$OUT/data"
 go build -o "$OUT/profserve" ./bench/profserve
 go build -o "$OUT/benchtool" ./bench/benchtool

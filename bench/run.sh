@@ -130,11 +130,11 @@ load_all() { # SERVER ROUND FIXTURE
 
 # Other processes on the machine skew everything: wait a while for quiet
 # before each phase and record how busy the machine was (BENCHMARKS.md shows it).
-QUIET_WAIT=${QUIET_WAIT:-90}
+QUIET_WAIT=${QUIET_WAIT:-60}
 quiet() { "$BT" busy -wait "${2:-$QUIET_WAIT}s" -phase "$1" -results "$RESULTS"; }
 
 for r in $(seq 1 "$ROUNDS"); do
-  quiet "before round $r" "$([ "$r" = 1 ] && echo "$QUIET_WAIT" || echo 30)"
+  quiet "before round $r" "$([ "$r" = 1 ] && echo "$QUIET_WAIT" || echo 20)"
   if [ $((r % 2)) = 1 ]; then order="amplifylite baseline"; else order="baseline amplifylite"; fi
   for s in $order; do
     if [ "$s" = amplifylite ]; then
@@ -153,7 +153,7 @@ done
 
 # --- jobs completed per second (--job-duration 0) ------------------------------
 log "job completion rate"
-quiet "before job rate and listing" 30
+quiet "before job rate and listing" 20
 start_server amplifylite "${AMP[@]}" --data-dir "$OUT/data/jobrate" --job-duration 0
 "${LOAD[@]}" "$BT" jobrate -url "$URL" -apps "$RATE_APPS" -envs 100 -c 32 -results "$RESULTS"
 stop_server
@@ -183,7 +183,7 @@ done
 
 # --- startup: fork → first 200 on the health endpoint --------------------------
 log "startup times ($STARTUP_N runs each)"
-quiet "before startup" 30
+quiet "before startup" 20
 "$BT" startup -server amplifylite -mode fresh -n "$STARTUP_N" -work "$OUT/data" -results "$RESULTS" -- \
   "$OUT/bin/amplifylite" serve --log-level warn --listen "127.0.0.1:{port}" --data-dir "{dir}"
 "$BT" startup -server amplifylite -mode existing -n "$STARTUP_N" -work "$OUT/data" -results "$RESULTS" -- \
