@@ -24,3 +24,11 @@ func SchemaVersion(t *testing.T, s *Store) int {
 	}
 	return v
 }
+
+// SetSchemaVersion records version as applied.
+func SetSchemaVersion(t *testing.T, s *Store, version int) {
+	t.Helper()
+	if _, err := s.writer.Exec("INSERT INTO schema_migrations (version, applied) VALUES (?, 0)", version); err != nil {
+		t.Fatal(err)
+	}
+}

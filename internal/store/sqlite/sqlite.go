@@ -52,46 +52,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 
 func open(ctx context.Context, path string) (*Store, error) {
 	s := &Store{path: path}
+	var err error
 	if path == Memory {
-		// Every connection to ":memory:" is a separate database, so there
-		// is exactly one, kept open for the life of the Store.
-		db, err := sql.Open("sqlite", Memory+"?"+params(false, "immediate"))
-		if err != nil {
-			return nil, err
-		}
-		db.SetMaxOpenConns(1)
-		db.SetMaxIdleConns(1)
-		db.SetConnMaxLifetime(0)
-		db.SetConnMaxIdleTime(0)
-		s.writer, s.reader = db, db
+		err = s.openMemory()
 	} else {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return nil, err
-		}
-		abs, err := filepath.Abs(path)
-		if err != nil {
-			return nil, err
-		}
-		name := "file:" + (&url.URL{Path: filepath.ToSlash(abs)}).EscapedPath()
-		if s.writer, err = sql.Open("sqlite", name+"?"+params(false, "immediate")+"&_journal_mode=WAL"); err != nil {
-			return nil, err
-		}
-		s.writer.SetMaxOpenConns(1)
-		s.writer.SetMaxIdleConns(1)
-		s.writer.SetConnMaxLifetime(0)
-		s.writer.SetConnMaxIdleTime(0)
-		// The writer switches the file to WAL before any reader opens it.
-		if err := s.writer.PingContext(ctx); err != nil {
-			s.writer.Close()
-			return nil, err
-		}
-		if s.reader, err = sql.Open("sqlite", name+"?"+params(true, "deferred")); err != nil {
-			s.writer.Close()
-			return nil, err
-		}
-		n := max(4, runtime.GOMAXPROCS(0))
-		s.reader.SetMaxOpenConns(n)
-		s.reader.SetMaxIdleConns(n)
+		err = s.openFile(ctx, path)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if err := migrate(ctx, s.writer); err != nil {
 		s.Close()
@@ -115,6 +83,56 @@ func open(ctx context.Context, path string) (*Store, error) {
 		}
 	}
 	return s, nil
+}
+
+// openMemory opens one connection to a new in-memory database: every
+// connection to ":memory:" is a database of its own, so this one is the
+// writer and the reader and lives as long as the Store.
+func (s *Store) openMemory() error {
+	db, err := sql.Open("sqlite", Memory+"?"+params(false, "immediate"))
+	if err != nil {
+		return err
+	}
+	singleConn(db)
+	s.writer, s.reader = db, db
+	return nil
+}
+
+// openFile opens the writer connection and the reader pool on path.
+func (s *Store) openFile(ctx context.Context, path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	name := "file:" + (&url.URL{Path: filepath.ToSlash(abs)}).EscapedPath()
+	if s.writer, err = sql.Open("sqlite", name+"?"+params(false, "immediate")+"&_journal_mode=WAL"); err != nil {
+		return err
+	}
+	singleConn(s.writer)
+	// The writer switches the file to WAL before any reader opens it.
+	if err := s.writer.PingContext(ctx); err != nil {
+		s.writer.Close()
+		return err
+	}
+	if s.reader, err = sql.Open("sqlite", name+"?"+params(true, "deferred")); err != nil {
+		s.writer.Close()
+		return err
+	}
+	n := max(4, runtime.GOMAXPROCS(0))
+	s.reader.SetMaxOpenConns(n)
+	s.reader.SetMaxIdleConns(n)
+	return nil
+}
+
+// singleConn makes db one connection that is never closed while db is open.
+func singleConn(db *sql.DB) {
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
 }
 
 // params are the DSN parameters every connection is opened with.

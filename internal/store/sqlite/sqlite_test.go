@@ -107,3 +107,16 @@ func TestOpen_Pragmas(t *testing.T) {
 		t.Errorf("schema version = %d, want %d", got, want)
 	}
 }
+
+func TestOpen_RefusesNewerSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	s := openAt(t, path)
+	sqlite.SetSchemaVersion(t, s, sqlite.LatestVersion+1)
+	s.Close()
+	if s, err := sqlite.Open(context.Background(), path); err == nil {
+		s.Close()
+		t.Fatal("Open accepted a database migrated by a newer program")
+	} else {
+		t.Log(err)
+	}
+}
