@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"strings"
 
 	"github.com/amplifylite/amplifylite/amplifybackend"
 	"github.com/amplifylite/amplifylite/internal/backend"
@@ -78,7 +79,8 @@ func uriFieldsOf(t reflect.Type) map[string]int {
 
 // decodeBody fills in from a JSON object body. An empty body equals {};
 // unknown keys are ignored; syntax errors and type mismatches are
-// BadRequestException naming the member.
+// BadRequestException naming the member. Keys match wire names exactly:
+// encoding/json alone would also fill appId from "APPID".
 func decodeBody(body []byte, in any) error {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
@@ -88,13 +90,63 @@ func decodeBody(body []byte, in any) error {
 		return badRequest("The request body must be a JSON object")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(in); err != nil {
+	dec.UseNumber()
+	var raw map[string]any
+	if err := dec.Decode(&raw); err != nil {
 		return decodeError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return badRequest("Could not parse request body into json: unexpected data after the top-level object")
 	}
+	dropUnknownKeys(raw, reflect.TypeOf(in))
+	exact, err := json.Marshal(raw)
+	if err != nil {
+		return decodeError(err)
+	}
+	if err := json.Unmarshal(exact, in); err != nil {
+		return decodeError(err)
+	}
 	return nil
+}
+
+// dropUnknownKeys removes from v (decoded JSON) every object key that is not
+// exactly the wire name of a member of t, recursively.
+func dropUnknownKeys(v any, t reflect.Type) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return
+		}
+		members := map[string]reflect.Type{}
+		for f := range t.Fields() {
+			tag := f.Tag.Get("json")
+			if tag == "-" || !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(tag, ",")
+			if name == "" {
+				name = f.Name
+			}
+			members[name] = f.Type
+		}
+		for k, x := range obj {
+			if mt, ok := members[k]; ok {
+				dropUnknownKeys(x, mt)
+			} else {
+				delete(obj, k)
+			}
+		}
+	case reflect.Slice:
+		if list, ok := v.([]any); ok {
+			for _, x := range list {
+				dropUnknownKeys(x, t.Elem())
+			}
+		}
+	}
 }
 
 func decodeError(err error) error {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -214,7 +215,7 @@ func FuzzDecodeAndValidate(f *testing.F) {
 var methodRE = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 // FuzzServeHTTP drives the whole HTTP edge over a real domain and store:
-// any method, path, header and body. No request may fault the server (5xx),
+// any method, path, Content-Type, Authorization and body. No request may fault the server (5xx),
 // every response has a request id, and every error body is a JSON object
 // whose __type is the x-amzn-ErrorType header.
 func FuzzServeHTTP(f *testing.F) {
@@ -271,9 +272,13 @@ func FuzzServeHTTP(f *testing.F) {
 		{"GET", "/_amplifylite/health", "", ``},
 		{"DELETE", "/nope?x=1", "text/plain", `{"appId":`},
 	} {
-		f.Add(s.method, s.path, s.ct, []byte(s.body))
+		f.Add(s.method, s.path, s.ct, "", []byte(s.body))
 	}
-	f.Fuzz(func(t *testing.T, method, target, contentType string, body []byte) {
+	sig := "AWS4-HMAC-SHA256 Credential=%s/20260101/%s/amplifybackend/aws4_request, SignedHeaders=host;x-amz-date, Signature=00"
+	f.Add("POST", "/backend/app1/details", "", fmt.Sprintf(sig, "123456789012", "eu-west-1"), []byte(`{}`))
+	f.Add("POST", "/backend", "application/json", fmt.Sprintf(sig, "AKIAIOSFODNN7EXAMPLE", "ap-south-2"), []byte(`{"appId":"a","appName":"n","backendEnvironmentName":"e"}`))
+	f.Add("POST", "/s3Buckets?X-Amz-Credential=123456789012%2F20260101%2FEU%2Famplifybackend%2Faws4_request", "", "", []byte(``))
+	f.Fuzz(func(t *testing.T, method, target, contentType, authorization string, body []byte) {
 		if !methodRE.MatchString(method) || !strings.HasPrefix(target, "/") {
 			return // the HTTP server rejects these before any handler runs
 		}
@@ -287,9 +292,16 @@ func FuzzServeHTTP(f *testing.F) {
 		if contentType != "" {
 			req.Header.Set("Content-Type", contentType)
 		}
+		if authorization != "" {
+			req.Header.Set("Authorization", authorization)
+		}
 		rec := httptest.NewRecorder()
+		start := time.Now()
 		h.ServeHTTP(rec, req)
 		svc.FinishDueJobs(ctx) // apply the effects of any job the request created
+		if d := time.Since(start); d > 5*time.Second {
+			t.Fatalf("%s %s %q: took %v", method, target, body, d)
+		}
 
 		res := rec.Result()
 		out := rec.Body.Bytes()
