@@ -3,6 +3,7 @@ package modelgen
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -115,6 +116,11 @@ func parseSchema(sdl string) (*document, error) {
 	if err != nil {
 		return nil, gqlErr(err)
 	}
+	if len(user.Definitions)+len(user.Extensions)+len(user.Directives)+len(user.Schema)+len(user.SchemaExtension)+len(user.DirectiveExtensions) == 0 {
+		// graphql-js rejects a document without definitions.
+		line, col := endPosition(sdl)
+		return nil, &SchemaError{Line: line, Column: col, Message: "Syntax Error: Unexpected <EOF>."}
+	}
 	userTypes := make(map[string]bool, len(user.Definitions))
 	for _, d := range user.Definitions {
 		userTypes[d.Name] = true
@@ -137,22 +143,26 @@ func parseSchema(sdl string) (*document, error) {
 			}
 		}
 	}
+	// What each definition held before validation merged its extensions in.
+	base := make(map[*ast.Definition][3]int, len(user.Definitions))
+	for _, d := range user.Definitions {
+		base[d] = [3]int{len(d.Fields), len(d.Directives), len(d.EnumValues)}
+	}
 	s, err := validator.ValidateSchemaDocument(sd)
 	if err != nil {
 		return nil, gqlErr(err)
 	}
-	doc := &document{}
-	seen := make(map[string]bool, len(user.Definitions))
-	for _, d := range user.Definitions {
-		if def := s.Types[d.Name]; def != nil && !seen[d.Name] {
-			seen[d.Name] = true
-			doc.defs = append(doc.defs, def)
-		}
-	}
-	for _, e := range user.Extensions {
-		if def := s.Types[e.Name]; def != nil && !seen[e.Name] && (def.Position == nil || def.Position.Src == src) {
-			seen[e.Name] = true
-			doc.defs = append(doc.defs, def)
+	doc := &document{defs: mergedOrder(user, s, base)}
+	// graphql-tools' mergeTypeDefs fills every root the schema block leaves
+	// out with the type of the default name, when there is one.
+	for _, r := range []struct {
+		root **ast.Definition
+		name string
+	}{{&s.Query, "Query"}, {&s.Mutation, "Mutation"}, {&s.Subscription, "Subscription"}} {
+		if *r.root == nil && (userTypes[r.name] || s.Types[r.name] != nil && s.Types[r.name].Position != nil && s.Types[r.name].Position.Src == src) {
+			if def := s.Types[r.name]; def != nil && def.Kind == ast.Object {
+				*r.root = def
+			}
 		}
 	}
 	if s.Query != nil {
@@ -165,6 +175,80 @@ func parseSchema(sdl string) (*document, error) {
 		doc.subs = s.Subscription.Name
 	}
 	return doc, nil
+}
+
+// mergedOrder lists the user's types as graphql-tools' mergeTypeDefs leaves
+// them: in order of first appearance (definition or extension), each with the
+// fields, directives and enum values of all its nodes in source order.
+func mergedOrder(user *ast.SchemaDocument, s *ast.Schema, base map[*ast.Definition][3]int) []*ast.Definition {
+	type node struct {
+		def  *ast.Definition
+		ext  bool
+		orig int
+	}
+	nodes := make([]node, 0, len(user.Definitions)+len(user.Extensions))
+	for i, d := range user.Definitions {
+		nodes = append(nodes, node{d, false, i})
+	}
+	for i, e := range user.Extensions {
+		nodes = append(nodes, node{e, true, len(user.Definitions) + i})
+	}
+	start := func(d *ast.Definition) int {
+		if d.Position == nil {
+			return 0
+		}
+		return d.Position.Start
+	}
+	sort.SliceStable(nodes, func(i, j int) bool { return start(nodes[i].def) < start(nodes[j].def) })
+	byName := map[string][]node{}
+	var order []string
+	for _, n := range nodes {
+		if _, ok := byName[n.def.Name]; !ok {
+			order = append(order, n.def.Name)
+		}
+		byName[n.def.Name] = append(byName[n.def.Name], n)
+	}
+	out := make([]*ast.Definition, 0, len(order))
+	for _, name := range order {
+		def := s.Types[name]
+		if def == nil {
+			continue
+		}
+		ns := byName[name]
+		if len(ns) > 1 {
+			var fields ast.FieldList
+			var dirs ast.DirectiveList
+			var vals ast.EnumValueList
+			for _, n := range ns {
+				if n.ext {
+					fields = append(fields, n.def.Fields...)
+					dirs = append(dirs, n.def.Directives...)
+					vals = append(vals, n.def.EnumValues...)
+					continue
+				}
+				b := base[n.def]
+				fields = append(fields, n.def.Fields[:b[0]]...)
+				dirs = append(dirs, n.def.Directives[:b[1]]...)
+				vals = append(vals, n.def.EnumValues[:b[2]]...)
+			}
+			def.Fields, def.Directives, def.EnumValues = fields, dirs, vals
+		}
+		out = append(out, def)
+	}
+	return out
+}
+
+// endPosition is the line and column just after the last character.
+func endPosition(s string) (line, col int) {
+	line, col = 1, 1
+	for _, r := range s {
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return line, col
 }
 
 func mustParse(src *ast.Source) *ast.SchemaDocument {
