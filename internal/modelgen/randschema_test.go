@@ -158,7 +158,7 @@ type rModel struct {
 }
 
 func (g *rGen) pick(xs []string) string { return xs[g.rnd.Intn(len(xs))] }
-func (g *rGen) chance(p float64) bool  { return g.rnd.Float64() < p }
+func (g *rGen) chance(p float64) bool   { return g.rnd.Float64() < p }
 
 // wrap applies random nullability and list modifiers to a base type.
 func (g *rGen) wrap(base string) string {
