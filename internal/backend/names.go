@@ -6,6 +6,10 @@ import (
 	"unicode/utf8"
 )
 
+// CheckName reports a BadRequest error when v is not an acceptable
+// identifier; the HTTP edge applies it to every path parameter.
+func CheckName(member, v string) error { return checkName(member, v) }
+
 // checkName applies the limits every identifier shares (app ids, environment
 // and resource names): 1–255 bytes of valid UTF-8 without control characters.
 // The real service's limits are not public; these are deliberately permissive.

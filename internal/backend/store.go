@@ -9,6 +9,9 @@ import (
 // Store keeps the state of every partition. Each call of Update runs fn in one
 // serialisable read-write transaction that is durable when Update returns nil;
 // when fn returns an error nothing it wrote is kept. View runs fn read-only.
+// fn must not call the Store itself (that may deadlock). Times given to a
+// Store have millisecond precision (the domain truncates them), which is what
+// page cursors carry.
 type Store interface {
 	Update(ctx context.Context, fn func(Tx) error) error
 	View(ctx context.Context, fn func(Tx) error) error

@@ -53,8 +53,8 @@ func op[I, O any, PI validatable[I]](name string, fn func(context.Context, backe
 			rv := reflect.ValueOf(in).Elem()
 			for name, idx := range uriFields {
 				v := params[name]
-				if v == "" {
-					return nil, badRequest("1 validation error detected: Value at '" + name + "' failed to satisfy constraint: Member must have length greater than or equal to 1")
+				if err := backend.CheckName(name, v); err != nil {
+					return nil, err
 				}
 				rv.Field(idx).Set(reflect.ValueOf(&v))
 			}
