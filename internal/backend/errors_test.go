@@ -29,7 +29,7 @@ func TestOperations_ErrorPaths(t *testing.T) {
 		{"CreateBackend name too long", "POST", "/backend", `{"appId":"` + strings.Repeat("a", 256) + `","appName":"x","backendEnvironmentName":"dev"}`, 400, "BadRequestException", "", "less than or equal to 255"},
 		{"GetBackend unknown app", "POST", "/backend/nope/details", `{}`, 404, "NotFoundException", "App", "nope"},
 		{"GetBackend control char in path", "POST", "/backend/a%00b/details", `{}`, 400, "BadRequestException", "", "Value at 'appId'"},
-		{"GetBackendJob long path param", "GET", "/backend/app1/job/dev/` + strings.Repeat("j", 300) + `", "", 400, "BadRequestException", "", "Value at 'jobId'"},
+		{"GetBackendJob long path param", "GET", "/backend/app1/job/dev/" + strings.Repeat("j", 300), "", 400, "BadRequestException", "", "Value at 'jobId'"},
 		{"GetBackend unknown env", "POST", "/backend/app1/details", `{"backendEnvironmentName":"zzz"}`, 404, "NotFoundException", "BackendEnvironment", "zzz"},
 		{"CloneBackend unknown source", "POST", "/backend/app1/environments/zzz/clone", `{"targetEnvironmentName":"new"}`, 404, "NotFoundException", "BackendEnvironment", ""},
 		{"CloneBackend target exists", "POST", "/backend/app1/environments/dev/clone", `{"targetEnvironmentName":"dev"}`, 400, "BadRequestException", "", "differ"},
