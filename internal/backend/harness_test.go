@@ -42,7 +42,7 @@ type harness struct {
 
 const jobDuration = time.Second
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T, models ...backend.ModelGenerator) *harness {
 	t.Helper()
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, sqlite.Memory)
@@ -51,9 +51,13 @@ func newHarness(t *testing.T) *harness {
 	}
 	t.Cleanup(func() { store.Close() })
 	clock := &fakeClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	svc, err := backend.New(ctx, store, backend.Config{
+	cfg := backend.Config{
 		JobDuration: jobDuration, TokenTTL: 10 * time.Minute, Now: clock.Now, Buckets: []string{"preexisting-bucket"},
-	})
+	}
+	if len(models) > 0 {
+		cfg.Models = models[0]
+	}
+	svc, err := backend.New(ctx, store, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
