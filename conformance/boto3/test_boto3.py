@@ -418,6 +418,22 @@ class TestStorage(Case):
         self.assertRegex(name, r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
         self.assertIn(name, self.bucket_names())
 
+    def test_delete_backend_releases_created_buckets_only(self):
+        app = "bt-storage-delete-env"
+        self.make_backend(app)
+        self.make_backend(app, "other")
+        resp = self.c.create_backend_storage(AppId=app, BackendEnvironmentName=ENV, ResourceName="owned",
+                                             ResourceConfig=dict(S["storage"]["create"], BucketName="bt-owned-bucket"))
+        self.wait(app, resp["JobId"])
+        resp = self.c.import_backend_storage(AppId=app, BackendEnvironmentName="other", BucketName="bt-imported-bucket",
+                                             ServiceName="S3")
+        self.wait(app, resp["JobId"], "other")
+        for env in (ENV, "other"):
+            self.wait(app, self.c.delete_backend(AppId=app, BackendEnvironmentName=env)["JobId"], env)
+        names = self.bucket_names()
+        self.assertNotIn("bt-owned-bucket", names)
+        self.assertIn("bt-imported-bucket", names)
+
     def test_import(self):
         app, imp = "bt-storage-import", S["importStorage"]
         self.make_backend(app)
@@ -570,6 +586,20 @@ class TestTokens(Case):
         self.assertNotFound("Token", self.c.get_token, AppId=app, SessionId=tok["SessionId"])
         self.assertNotFound("Token", self.c.delete_token, AppId=app, SessionId=tok["SessionId"])
         self.assertNotFound("App", self.c.create_token, AppId="bt-no-such-app")
+
+
+    def test_token_expiry(self):
+        """The slow server's tokens live 2 s (--token-ttl 2s)."""
+        c = self.c = client(SLOW_ENDPOINT)
+        app = "bt-token-expiry"
+        job = c.create_backend(AppId=app, AppName=app, BackendEnvironmentName=ENV)["JobId"]
+        c.update_backend_job(AppId=app, BackendEnvironmentName=ENV, JobId=job, Status="COMPLETED")
+        tok = c.create_token(AppId=app)
+        self.assertLessEqual(int(tok["Ttl"]) - time.time(), 3)
+        self.assertEqual(c.get_token(AppId=app, SessionId=tok["SessionId"])["ChallengeCode"], tok["ChallengeCode"])
+        time.sleep(2.5)
+        self.assertNotFound("Token", c.get_token, AppId=app, SessionId=tok["SessionId"])
+        self.assertNotFound("Token", c.delete_token, AppId=app, SessionId=tok["SessionId"])
 
 
 class TestPartitions(Case):

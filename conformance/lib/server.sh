@@ -6,7 +6,8 @@
 #
 # AMPLIFYLITE_ENDPOINT: jobs finish after $AMPLIFYLITE_JOB_DURATION (default 200ms); the suites poll
 # GetBackendJob every 50 ms. AMPLIFYLITE_SLOW_ENDPOINT: jobs never finish on their own (1h), for
-# the pending-job conflict and UpdateBackendJob's forced outcomes, which must not race the worker.
+# the pending-job conflict and UpdateBackendJob's forced outcomes, which must not race the worker;
+# its challenge tokens expire after 2 s.
 # Set AMPLIFYLITE_BIN to test an already built binary instead of building one.
 #
 # It also sets dummy credentials and disables every source of real AWS configuration, so no
@@ -86,7 +87,7 @@ start_servers() {
   build_server || return 1
   start_server AMPLIFYLITE_ENDPOINT --job-duration "${AMPLIFYLITE_JOB_DURATION:-200ms}" \
     --buckets conformance-seed-a,conformance-seed-b || return 1
-  start_server AMPLIFYLITE_SLOW_ENDPOINT --job-duration 1h || return 1
+  start_server AMPLIFYLITE_SLOW_ENDPOINT --job-duration 1h --token-ttl 2s || return 1
   export AMPLIFYLITE_POLL_MS=${AMPLIFYLITE_POLL_MS:-50}
 }
 
