@@ -4,7 +4,7 @@
 // and AMPLIFYLITE_SLOW_ENDPOINT (jobs never finish on their own). Each test uses its own app id.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import sdk from '@aws-sdk/client-amplifybackend';
 import smithy from '@smithy/core';
 
@@ -335,6 +335,32 @@ test('UpdateBackendJob forces outcomes; one pending job per environment (slow se
   await notFound('Storage', slow.send(new GetBackendStorageCommand({ ...q, ResourceName: 'st' })));
   await badRequest(slow.send(new UpdateBackendJobCommand({ ...q, JobId: storageJob, Status: 'RUNNING' })));
   await notFound('Job', slow.send(new UpdateBackendJobCommand({ ...q, JobId: NO_JOB, Status: 'COMPLETED' })));
+});
+
+test('GetBackendAPIModels returns exactly what Amplify\'s generator writes for every modelgen fixture', async () => {
+  // Fixtures: internal/modelgen/testdata (the official generator's outputs, JSON.stringify(v, null, 4) + "\n").
+  // On the slow server, forcing each job to COMPLETED applies it at once: no waiting.
+  const dir = new URL('../../internal/modelgen/testdata/', import.meta.url);
+  const slow = client({ endpoint: SLOW_ENDPOINT });
+  const app = 'v3-modelgen-fixtures';
+  const q = { AppId: app, BackendEnvironmentName: ENV };
+  const complete = async (resp) => slow.send(new UpdateBackendJobCommand({ ...q, JobId: resp.JobId, Status: 'COMPLETED' }));
+  await complete(await slow.send(new CreateBackendCommand({ ...q, AppName: app })));
+  const schemas = readdirSync(new URL('schemas/', dir)).filter((f) => f.endsWith('.graphql')).sort();
+  assert.ok(schemas.length >= 10, `fixtures found: ${schemas.length}`);
+  for (const file of schemas) {
+    const name = file.replace(/\.graphql$/, '');
+    const resourceName = `fixture${name.slice(0, 2)}`;
+    const TransformSchema = readFileSync(new URL(`schemas/${file}`, dir), 'utf8');
+    await complete(await slow.send(new CreateBackendAPICommand({ ...q, ResourceName: resourceName, ResourceConfig: { TransformSchema } })));
+    const job = await complete(await slow.send(new GenerateBackendAPIModelsCommand({ ...q, ResourceName: resourceName })));
+    assert.equal(job.Status, 'COMPLETED', `${file}: ${job.Error}`);
+    const got = await slow.send(new GetBackendAPIModelsCommand({ ...q, ResourceName: resourceName }));
+    const expected = (suffix) => readFileSync(new URL(`expected/${name}.${suffix}.json`, dir), 'utf8').replace(/\n$/, '');
+    assert.equal(got.Status, 'LATEST', file);
+    assert.equal(got.Models, `export const schema = ${expected('models')};`, file);
+    assert.equal(got.ModelIntrospectionSchema, expected('introspection'), file);
+  }
 });
 
 test('backend config: Create/Update/RemoveBackendConfig with snake_case loginAuthConfig', async () => {
