@@ -84,7 +84,11 @@ func preimageOf(t *testing.T, sdl string, opts Options) string {
 	if opts.RespectPrimaryKeyAttributesOnConnectionField != nil {
 		ro.respectPK = *opts.RespectPrimaryKeyAttributesOnConnectionField
 	}
-	_, pre, err := generateTarget(doc, ro, targetModels, map[string]string{})
+	protos, err := convertDocument(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, pre, err := generateTarget(doc, protos, ro, targetModels, map[string]string{})
 	if err != nil {
 		t.Fatal(err)
 	}

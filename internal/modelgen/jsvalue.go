@@ -1,9 +1,9 @@
 package modelgen
 
 import (
-	"bytes"
 	"math"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -27,20 +27,29 @@ func isNullish(v any) bool { return v == nil || isUndefined(v) }
 
 // jsObject is an ordinary JavaScript object: its own enumerable properties.
 type jsObject struct {
-	keys []string
-	vals []any
+	props []jsProp
 	// hasIndexKey is true when some key is an array index, which changes the
 	// enumeration order.
 	hasIndexKey bool
 }
 
-func newObject(n int) *jsObject {
-	return &jsObject{keys: make([]string, 0, n), vals: make([]any, 0, n)}
+type jsProp struct {
+	key string
+	val any
 }
 
+func newObject(n int) *jsObject {
+	if n == 0 {
+		return &jsObject{}
+	}
+	return &jsObject{props: make([]jsProp, 0, n)}
+}
+
+func (o *jsObject) len() int { return len(o.props) }
+
 func (o *jsObject) find(k string) int {
-	for i, key := range o.keys {
-		if key == k {
+	for i := range o.props {
+		if o.props[i].key == k {
 			return i
 		}
 	}
@@ -50,11 +59,10 @@ func (o *jsObject) find(k string) int {
 // set assigns o[k] = v: an existing property keeps its position.
 func (o *jsObject) set(k string, v any) {
 	if i := o.find(k); i >= 0 {
-		o.vals[i] = v
+		o.props[i].val = v
 		return
 	}
-	o.keys = append(o.keys, k)
-	o.vals = append(o.vals, v)
+	o.props = append(o.props, jsProp{k, v})
 	if !o.hasIndexKey && isArrayIndex(k) {
 		o.hasIndexKey = true
 	}
@@ -66,18 +74,31 @@ func (o *jsObject) get(k string) any {
 		return undefinedValue
 	}
 	if i := o.find(k); i >= 0 {
-		return o.vals[i]
+		return o.props[i].val
 	}
 	return undefinedValue
 }
 
 func (o *jsObject) has(k string) bool { return o != nil && o.find(k) >= 0 }
 
+// each calls fn for the properties in JavaScript enumeration order.
+func (o *jsObject) each(fn func(k string, v any)) {
+	if !o.hasIndexKey {
+		for _, p := range o.props {
+			fn(p.key, p.val)
+		}
+		return
+	}
+	for _, i := range o.order() {
+		fn(o.props[i].key, o.props[i].val)
+	}
+}
+
 // order returns the property indices in JavaScript enumeration order.
 func (o *jsObject) order() []int {
-	idx := make([]int, 0, len(o.keys))
+	idx := make([]int, 0, len(o.props))
 	if !o.hasIndexKey {
-		for i := range o.keys {
+		for i := range o.props {
 			idx = append(idx, i)
 		}
 		return idx
@@ -87,9 +108,9 @@ func (o *jsObject) order() []int {
 		i int
 	}
 	var ints []ik
-	for i, k := range o.keys {
-		if isArrayIndex(k) {
-			n, _ := strconv.ParseUint(k, 10, 64)
+	for i, p := range o.props {
+		if isArrayIndex(p.key) {
+			n, _ := strconv.ParseUint(p.key, 10, 64)
 			ints = append(ints, ik{n, i})
 		}
 	}
@@ -102,8 +123,8 @@ func (o *jsObject) order() []int {
 	for _, x := range ints {
 		idx = append(idx, x.i)
 	}
-	for i, k := range o.keys {
-		if !isArrayIndex(k) {
+	for i, p := range o.props {
+		if !isArrayIndex(p.key) {
 			idx = append(idx, i)
 		}
 	}
@@ -114,9 +135,7 @@ func (o *jsObject) order() []int {
 func (o *jsObject) spreadInto(v any) {
 	switch x := v.(type) {
 	case *jsObject:
-		for _, i := range x.order() {
-			o.set(x.keys[i], x.vals[i])
-		}
+		x.each(o.set)
 	case []any:
 		for i, e := range x {
 			o.set(strconv.Itoa(i), e)
@@ -132,7 +151,7 @@ func (o *jsObject) spreadInto(v any) {
 
 // clone returns a shallow copy in enumeration order.
 func (o *jsObject) clone() *jsObject {
-	c := newObject(len(o.keys) + 2)
+	c := newObject(len(o.props) + 2)
 	c.spreadInto(o)
 	return c
 }
@@ -279,18 +298,20 @@ func strictEquals(a, b any) bool {
 
 // jsonWriter writes JSON.stringify(value, null, indent) text.
 type jsonWriter struct {
-	buf    bytes.Buffer
+	buf    strings.Builder
 	indent int // 0 = compact
 	depth  int
 }
+
+const spaces = "                                                                "
 
 func (w *jsonWriter) newline() {
 	if w.indent == 0 {
 		return
 	}
 	w.buf.WriteByte('\n')
-	for i := 0; i < w.depth*w.indent; i++ {
-		w.buf.WriteByte(' ')
+	for n := w.depth * w.indent; n > 0; n -= len(spaces) {
+		w.buf.WriteString(spaces[:min(n, len(spaces))])
 	}
 }
 
@@ -357,8 +378,16 @@ func (w *jsonWriter) object(o *jsObject) {
 	first := true
 	w.buf.WriteByte('{')
 	w.depth++
-	for _, i := range o.order() {
-		if omitted(o.vals[i]) {
+	var order []int
+	if o.hasIndexKey {
+		order = o.order()
+	}
+	for j := range o.props {
+		i := j
+		if order != nil {
+			i = order[j]
+		}
+		if omitted(o.props[i].val) {
 			continue
 		}
 		if !first {
@@ -366,8 +395,8 @@ func (w *jsonWriter) object(o *jsObject) {
 		}
 		first = false
 		w.newline()
-		w.key(o.keys[i])
-		w.value(o.vals[i])
+		w.key(o.props[i].key)
+		w.value(o.props[i].val)
 	}
 	w.depth--
 	if !first {
@@ -396,6 +425,30 @@ func (w *jsonWriter) prop(first *bool, k string) {
 	w.newline()
 	w.key(k)
 }
+// propKey is prop for a key that needs no escaping (the generator's own keys).
+func (w *jsonWriter) propKey(first *bool, k string) {
+	if !*first {
+		w.buf.WriteByte(',')
+	}
+	*first = false
+	w.newline()
+	w.buf.WriteByte('"')
+	w.buf.WriteString(k)
+	if w.indent > 0 {
+		w.buf.WriteString(`": `)
+	} else {
+		w.buf.WriteString(`":`)
+	}
+}
+
+func (w *jsonWriter) bool(b bool) {
+	if b {
+		w.buf.WriteString("true")
+	} else {
+		w.buf.WriteString("false")
+	}
+}
+
 func (w *jsonWriter) endObject(empty bool) {
 	w.depth--
 	if !empty {
@@ -407,7 +460,7 @@ func (w *jsonWriter) endObject(empty bool) {
 const hexDigits = "0123456789abcdef"
 
 // writeJSONString writes s quoted as JSON.stringify does.
-func writeJSONString(b *bytes.Buffer, s string) {
+func writeJSONString(b *strings.Builder, s string) {
 	b.WriteByte('"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -552,13 +605,12 @@ func jsonRoundTrip(v any) any {
 		}
 		return out
 	case *jsObject:
-		o := newObject(len(x.keys))
-		for _, i := range x.order() {
-			if omitted(x.vals[i]) {
-				continue
+		o := newObject(len(x.props))
+		x.each(func(k string, v any) {
+			if !omitted(v) {
+				o.set(k, jsonRoundTrip(v))
 			}
-			o.set(x.keys[i], jsonRoundTrip(x.vals[i]))
-		}
+		})
 		return o
 	}
 	return v

@@ -87,22 +87,26 @@ func Generate(schema string, opts Options) (res Result, err error) {
 	if err != nil {
 		return Result{}, err
 	}
+	protos, err := convertDocument(doc)
+	if err != nil {
+		return Result{}, err
+	}
 	plurals := map[string]string{}
-	models, _, err := generateTarget(doc, ro, targetModels, plurals)
+	models, _, err := generateTarget(doc, protos, ro, targetModels, plurals)
 	if err != nil {
 		return Result{}, err
 	}
-	intro, _, err := generateTarget(doc, ro, targetIntrospection, plurals)
+	intro, _, err := generateTarget(doc, protos, ro, targetIntrospection, plurals)
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Models: modelsPrefix + models + ";", ModelIntrospectionSchema: intro}, nil
+	return Result{Models: models, ModelIntrospectionSchema: intro}, nil
 }
 
 // generateTarget runs one visitor; it also returns the version preimage.
-func generateTarget(doc *document, ro resolvedOptions, t target, plurals map[string]string) (string, string, error) {
-	r := &run{opts: ro, target: t, plurals: plurals}
-	if err := r.load(doc); err != nil {
+func generateTarget(doc *document, protos []*protoType, ro resolvedOptions, t target, plurals map[string]string) (string, string, error) {
+	r := &run{opts: ro, target: t, plurals: plurals, sizeHint: 16*doc.size + 4096}
+	if err := r.load(doc, protos); err != nil {
 		return "", "", err
 	}
 	if err := r.process(); err != nil {

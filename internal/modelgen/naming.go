@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf16"
 )
@@ -256,8 +258,29 @@ func init() {
 	}
 }
 
+// pluralCache memoizes plural, a pure function the generator calls for every
+// model on every run; it stops growing at pluralCacheMax entries.
+var pluralCache sync.Map
+
+const pluralCacheMax = 1 << 14
+
+var pluralCacheLen atomic.Int64
+
 // plural is pluralize.plural (and pluralize(word)).
 func plural(word string) string {
+	if p, ok := pluralCache.Load(word); ok {
+		return p.(string)
+	}
+	p := pluralUncached(word)
+	if pluralCacheLen.Load() < pluralCacheMax {
+		if _, loaded := pluralCache.LoadOrStore(word, p); !loaded {
+			pluralCacheLen.Add(1)
+		}
+	}
+	return p
+}
+
+func pluralUncached(word string) string {
 	token := strings.ToLower(word)
 	if p, ok := irregularPlurals[token]; ok {
 		return restoreCase(word, p)

@@ -14,9 +14,27 @@ const codegenVersion = "3.4.4"
 // enumerate: a repeated name keeps its first position and its last field;
 // array-index names come first.
 func keyedFields(fs []*field) []*field {
+	if len(fs) <= 32 {
+		plain := true
+		for i, f := range fs {
+			if isArrayIndex(f.name) {
+				plain = false
+				break
+			}
+			for _, g := range fs[:i] {
+				if g.name == f.name {
+					plain = false
+					break
+				}
+			}
+		}
+		if plain {
+			return fs
+		}
+	}
 	out := make([]*field, 0, len(fs))
 	var pos map[string]int
-	if len(fs) > 8 {
+	if len(fs) > 32 {
 		pos = make(map[string]int, len(fs))
 	}
 	hasIndex := false
@@ -71,54 +89,53 @@ func keyedFields(fs []*field) []*field {
 	return out
 }
 
-// fieldType is getType: the value of a field's "type" key. skip is true for
-// the union and interface types the introspection visitor leaves out.
-func (r *run) fieldType(typ string) (v any, skip bool, ok bool) {
+// typeRef is the value of a field's "type" key: a scalar name (kind "")
+// or {kind: name}.
+type typeRef struct {
+	kind string
+	name string
+}
+
+// fieldType is getType. skip is true for the union and interface types the
+// introspection visitor leaves out; ok is false for a type it rejects.
+func (r *run) fieldType(typ string) (t typeRef, skip bool, ok bool) {
 	if isObjectPrototypeKey(typ) {
-		return nil, false, false
+		return t, false, false
 	}
 	if metadataScalars[typ] {
-		return typ, false, true
+		return typeRef{"", typ}, false, true
 	}
 	if e, found := r.enumBy[typ]; found {
-		o := newObject(1)
-		o.set("enum", e.name)
-		return o, false, true
+		return typeRef{"enum", e.name}, false, true
 	}
 	if _, found := r.nonModel.by[typ]; found {
-		o := newObject(1)
-		o.set("nonModel", typ)
-		return o, false, true
+		return typeRef{"nonModel", typ}, false, true
 	}
 	if _, found := r.models.by[typ]; found {
-		o := newObject(1)
-		o.set("model", typ)
-		return o, false, true
+		return typeRef{"model", typ}, false, true
 	}
 	if r.target == targetIntrospection {
 		if _, found := r.inputBy[typ]; found {
-			o := newObject(1)
-			o.set("input", typ)
-			return o, false, true
+			return typeRef{"input", typ}, false, true
 		}
 		if r.unions[typ] || r.ifaces[typ] {
-			return nil, true, true
+			return t, true, true
 		}
 	}
-	return nil, false, false
+	return t, false, false
 }
 
-// writeTypeValue writes a field type without allocating for the common cases.
-func writeTypeValue(w *jsonWriter, v any) {
-	if o, ok := v.(*jsObject); ok && len(o.keys) == 1 {
-		w.beginObject()
-		first := true
-		w.prop(&first, o.keys[0])
-		w.value(o.vals[0])
-		w.endObject(false)
+// writeTypeValue writes a field's "type" value.
+func writeTypeValue(w *jsonWriter, t typeRef) {
+	if t.kind == "" {
+		writeJSONString(&w.buf, t.name)
 		return
 	}
-	w.value(v)
+	w.beginObject()
+	first := true
+	w.prop(&first, t.kind)
+	writeJSONString(&w.buf, t.name)
+	w.endObject(false)
 }
 
 func unknownType(f *field, typ string) error {
@@ -139,30 +156,30 @@ func (r *run) writeFields(w *jsonWriter, fs []*field) error {
 		w.prop(&first, f.name)
 		w.beginObject()
 		ff := true
-		w.prop(&ff, "name")
+		w.propKey(&ff, "name")
 		writeJSONString(&w.buf, f.name)
-		w.prop(&ff, "isArray")
-		w.value(f.isList)
-		w.prop(&ff, "type")
+		w.propKey(&ff, "isArray")
+		w.bool(f.isList)
+		w.propKey(&ff, "type")
 		writeTypeValue(w, t)
-		w.prop(&ff, "isRequired")
-		w.value(!f.isNullable)
-		w.prop(&ff, "attributes")
+		w.propKey(&ff, "isRequired")
+		w.bool(!f.isNullable)
+		w.propKey(&ff, "attributes")
 		w.buf.WriteString("[]")
 		if f.listNullable != listNullableUnset {
-			w.prop(&ff, "isArrayNullable")
-			w.value(f.listNullable == listNullableTrue)
+			w.propKey(&ff, "isArrayNullable")
+			w.bool(f.listNullable == listNullableTrue)
 		}
 		if f.isReadOnly {
-			w.prop(&ff, "isReadOnly")
-			w.value(true)
+			w.propKey(&ff, "isReadOnly")
+			w.bool(true)
 		}
 		if f.conn != nil {
 			a, err := r.association(f)
 			if err != nil {
 				return err
 			}
-			w.prop(&ff, "association")
+			w.propKey(&ff, "association")
 			w.value(a)
 		}
 		w.endObject(false)
@@ -249,17 +266,17 @@ func (r *run) association(f *field) (*jsObject, error) {
 func (r *run) writeModel(w *jsonWriter, m *model) error {
 	w.beginObject()
 	first := true
-	w.prop(&first, "name")
+	w.propKey(&first, "name")
 	writeJSONString(&w.buf, m.name)
-	w.prop(&first, "fields")
+	w.propKey(&first, "fields")
 	if err := r.writeFields(w, m.fields); err != nil {
 		return err
 	}
-	w.prop(&first, "syncable")
-	w.value(true)
-	w.prop(&first, "pluralName")
+	w.propKey(&first, "syncable")
+	w.bool(true)
+	w.propKey(&first, "pluralName")
 	writeJSONString(&w.buf, r.plural(m.name))
-	w.prop(&first, "attributes")
+	w.propKey(&first, "attributes")
 	if len(m.directives) == 0 {
 		w.buf.WriteString("[]")
 	} else {
@@ -272,9 +289,9 @@ func (r *run) writeModel(w *jsonWriter, m *model) error {
 			w.newline()
 			w.beginObject()
 			ff := true
-			w.prop(&ff, "type")
+			w.propKey(&ff, "type")
 			writeJSONString(&w.buf, d.name)
-			w.prop(&ff, "properties")
+			w.propKey(&ff, "properties")
 			w.object(d.args)
 			w.endObject(false)
 		}
@@ -300,14 +317,14 @@ func (r *run) writeModel(w *jsonWriter, m *model) error {
 			}
 			names = append(names, s.name)
 		}
-		w.prop(&first, "primaryKeyInfo")
+		w.propKey(&first, "primaryKeyInfo")
 		w.beginObject()
 		ff := true
-		w.prop(&ff, "isCustomPrimaryKey")
-		w.value(pkf.pk.kind == pkCustom)
-		w.prop(&ff, "primaryKeyFieldName")
+		w.propKey(&ff, "isCustomPrimaryKey")
+		w.bool(pkf.pk.kind == pkCustom)
+		w.propKey(&ff, "primaryKeyFieldName")
 		writeJSONString(&w.buf, pkf.name)
-		w.prop(&ff, "sortKeyFieldNames")
+		w.propKey(&ff, "sortKeyFieldNames")
 		w.value(names)
 		w.endObject(false)
 	}
@@ -318,9 +335,9 @@ func (r *run) writeModel(w *jsonWriter, m *model) error {
 func (r *run) writeNonModel(w *jsonWriter, m *model) error {
 	w.beginObject()
 	first := true
-	w.prop(&first, "name")
+	w.propKey(&first, "name")
 	writeJSONString(&w.buf, m.name)
-	w.prop(&first, "fields")
+	w.propKey(&first, "fields")
 	if err := r.writeFields(w, m.fields); err != nil {
 		return err
 	}
@@ -335,13 +352,11 @@ func (r *run) writeEnums(w *jsonWriter) {
 		w.prop(&first, e.name)
 		w.beginObject()
 		ff := true
-		w.prop(&ff, "name")
+		w.propKey(&ff, "name")
 		writeJSONString(&w.buf, e.name)
-		w.prop(&ff, "values")
-		vals := make([]any, 0, len(e.values.keys))
-		for _, i := range e.values.order() {
-			vals = append(vals, e.values.vals[i])
-		}
+		w.propKey(&ff, "values")
+		vals := make([]any, 0, e.values.len())
+		e.values.each(func(_ string, v any) { vals = append(vals, v) })
 		w.value(vals)
 		w.endObject(false)
 	}
@@ -350,7 +365,7 @@ func (r *run) writeEnums(w *jsonWriter) {
 
 func (r *run) writeModelsAndNonModels(w *jsonWriter, first *bool, nonModelsFirst bool) error {
 	writeModels := func() error {
-		w.prop(first, "models")
+		w.propKey(first, "models")
 		w.beginObject()
 		ff := true
 		for _, m := range r.models.values() {
@@ -365,9 +380,9 @@ func (r *run) writeModelsAndNonModels(w *jsonWriter, first *bool, nonModelsFirst
 	if err := writeModels(); err != nil {
 		return err
 	}
-	w.prop(first, "enums")
+	w.propKey(first, "enums")
 	r.writeEnums(w)
-	w.prop(first, "nonModels")
+	w.propKey(first, "nonModels")
 	w.beginObject()
 	ff := true
 	for _, m := range r.nonModel.values() {
@@ -380,31 +395,33 @@ func (r *run) writeModelsAndNonModels(w *jsonWriter, first *bool, nonModelsFirst
 	return nil
 }
 
-// modelsJSON is the object schema.js exports, as JSON.stringify(obj, null, 4).
+// modelsJSON is the text of schema.js: the prefix, JSON.stringify(obj, null, 4) and `;`.
 func (r *run) modelsJSON() (string, error) {
 	version := r.computeVersion()
 	w := &jsonWriter{indent: 4}
-	w.buf.Grow(64 << 10)
+	w.buf.Grow(r.sizeHint)
+	w.buf.WriteString(modelsPrefix)
 	w.beginObject()
 	first := true
 	if err := r.writeModelsAndNonModels(w, &first, false); err != nil {
 		return "", err
 	}
-	w.prop(&first, "codegenVersion")
+	w.propKey(&first, "codegenVersion")
 	writeJSONString(&w.buf, codegenVersion)
-	w.prop(&first, "version")
+	w.propKey(&first, "version")
 	writeJSONString(&w.buf, version)
 	w.endObject(false)
+	w.buf.WriteByte(';')
 	return w.buf.String(), nil
 }
 
 // introspectionJSON is model-introspection.json.
 func (r *run) introspectionJSON() (string, error) {
 	w := &jsonWriter{indent: 4}
-	w.buf.Grow(64 << 10)
+	w.buf.Grow(r.sizeHint)
 	w.beginObject()
 	first := true
-	w.prop(&first, "version")
+	w.propKey(&first, "version")
 	w.value(float64(1))
 	if err := r.writeModelsAndNonModels(w, &first, false); err != nil {
 		return "", err
@@ -418,16 +435,16 @@ func (r *run) introspectionJSON() (string, error) {
 		}
 	}
 	if len(r.inputs) > 0 {
-		w.prop(&first, "inputs")
+		w.propKey(&first, "inputs")
 		w.beginObject()
 		ff := true
 		for _, in := range r.inputs {
 			w.prop(&ff, in.name)
 			w.beginObject()
 			f2 := true
-			w.prop(&f2, "name")
+			w.propKey(&f2, "name")
 			writeJSONString(&w.buf, in.name)
-			w.prop(&f2, "attributes")
+			w.propKey(&f2, "attributes")
 			if err := r.writeArguments(w, in.fields); err != nil {
 				return "", err
 			}
@@ -442,7 +459,7 @@ func (r *run) introspectionJSON() (string, error) {
 func (r *run) writeOperations(w *jsonWriter, first *bool, section string, ops []*field) error {
 	type op struct {
 		f *field
-		t any
+		t typeRef
 	}
 	var list []op
 	for _, f := range ops {
@@ -466,20 +483,20 @@ func (r *run) writeOperations(w *jsonWriter, first *bool, section string, ops []
 		w.prop(&ff, f.name)
 		w.beginObject()
 		f2 := true
-		w.prop(&f2, "name")
+		w.propKey(&f2, "name")
 		writeJSONString(&w.buf, f.name)
-		w.prop(&f2, "isArray")
-		w.value(f.isList)
-		w.prop(&f2, "type")
+		w.propKey(&f2, "isArray")
+		w.bool(f.isList)
+		w.propKey(&f2, "type")
 		writeTypeValue(w, o.t)
-		w.prop(&f2, "isRequired")
-		w.value(!f.isNullable)
+		w.propKey(&f2, "isRequired")
+		w.bool(!f.isNullable)
 		if f.listNullable != listNullableUnset {
-			w.prop(&f2, "isArrayNullable")
-			w.value(f.listNullable == listNullableTrue)
+			w.propKey(&f2, "isArrayNullable")
+			w.bool(f.listNullable == listNullableTrue)
 		}
 		if len(f.params) > 0 {
-			w.prop(&f2, "arguments")
+			w.propKey(&f2, "arguments")
 			if err := r.writeArguments(w, f.params); err != nil {
 				return err
 			}
@@ -502,17 +519,17 @@ func (r *run) writeArguments(w *jsonWriter, params []*field) error {
 		w.prop(&first, p.name)
 		w.beginObject()
 		ff := true
-		w.prop(&ff, "name")
+		w.propKey(&ff, "name")
 		writeJSONString(&w.buf, p.name)
-		w.prop(&ff, "isArray")
-		w.value(p.isList)
-		w.prop(&ff, "type")
+		w.propKey(&ff, "isArray")
+		w.bool(p.isList)
+		w.propKey(&ff, "type")
 		writeTypeValue(w, t)
-		w.prop(&ff, "isRequired")
-		w.value(!p.isNullable)
+		w.propKey(&ff, "isRequired")
+		w.bool(!p.isNullable)
 		if p.listNullable != listNullableUnset {
-			w.prop(&ff, "isArrayNullable")
-			w.value(p.listNullable == listNullableTrue)
+			w.propKey(&ff, "isArrayNullable")
+			w.bool(p.listNullable == listNullableTrue)
 		}
 		w.endObject(false)
 	}
@@ -545,7 +562,7 @@ func (r *run) computeVersion() string {
 	}
 	slices.SortStableFunc(entries, func(a, b entry) int { return compareUTF16(a.m.name, b.m.name) })
 	w := &jsonWriter{}
-	w.buf.Grow(32 << 10)
+	w.buf.Grow(6*r.sizeHint/16 + 1024)
 	w.buf.WriteByte('[')
 	for i, e := range entries {
 		if i > 0 {
@@ -588,12 +605,12 @@ func (r *run) computeVersion() string {
 			w.buf.WriteString(`],"type":`)
 			writeJSONString(&w.buf, f.typ)
 			w.buf.WriteString(`,"isNullable":`)
-			w.value(f.isNullable)
+			w.bool(f.isNullable)
 			w.buf.WriteString(`,"isList":`)
-			w.value(f.isList)
+			w.bool(f.isList)
 			if f.listNullable != listNullableUnset {
 				w.buf.WriteString(`,"isListNullable":`)
-				w.value(f.listNullable == listNullableTrue)
+				w.bool(f.listNullable == listNullableTrue)
 			}
 			w.buf.WriteByte('}')
 		}
@@ -601,7 +618,7 @@ func (r *run) computeVersion() string {
 	}
 	w.buf.WriteByte(']')
 	r.preimage = w.buf.String()
-	sum := md5.Sum(w.buf.Bytes())
+	sum := md5.Sum([]byte(r.preimage))
 	return hex.EncodeToString(sum[:])
 }
 

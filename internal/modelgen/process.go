@@ -71,6 +71,7 @@ type run struct {
 	unions   map[string]bool
 	ifaces   map[string]bool
 	preimage string // the text whose MD5 is the models' version
+	sizeHint int    // expected output size
 }
 
 type resolvedOptions struct {
@@ -89,26 +90,93 @@ func (r *run) plural(name string) string {
 	return p
 }
 
-// load is the visitor's walk over the printed schema.
-func (r *run) load(doc *document) error {
-	r.enumBy = map[string]*enumType{}
-	r.inputBy = map[string]*model{}
-	r.unions = map[string]bool{}
-	r.ifaces = map[string]bool{}
+// protoType is a definition converted once per Generate call; each run
+// clones what it mutates (fields and directives; argument values are shared,
+// the generator never modifies them).
+type protoType struct {
+	kind       ast.DefinitionKind
+	name       string
+	pos        *ast.Position
+	directives []*directive
+	fields     []*field
+	enum       *enumType
+}
+
+// convertDocument converts the definitions the visitor looks at.
+func convertDocument(doc *document) ([]*protoType, error) {
+	out := make([]*protoType, 0, len(doc.defs))
 	for _, def := range doc.defs {
 		if skippedTypes[def.Name] {
 			continue
 		}
+		p := &protoType{kind: def.Kind, name: def.Name, pos: def.Position}
 		switch def.Kind {
 		case ast.Object:
 			ds, err := convertDirectives(def.Directives)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			fs, err := convertFields(def.Fields)
 			if err != nil {
-				return err
+				return nil, err
 			}
+			p.directives, p.fields = ds, fs
+		case ast.InputObject:
+			fs := make([]*field, 0, len(def.Fields))
+			for _, fd := range def.Fields {
+				ds, err := convertDirectives(fd.Directives)
+				if err != nil {
+					return nil, err
+				}
+				f := &field{name: fd.Name, directives: ds, pos: fd.Position}
+				typeInfo(f, fd.Type)
+				fs = append(fs, f)
+			}
+			p.fields = fs
+		case ast.Enum:
+			e := &enumType{name: def.Name, values: newObject(len(def.EnumValues))}
+			for _, v := range def.EnumValues {
+				e.values.set(constantCase(v.Name), v.Name)
+			}
+			p.enum = e
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func cloneDirectives(ds []*directive) []*directive {
+	out := make([]*directive, len(ds))
+	backing := make([]directive, len(ds))
+	for i, d := range ds {
+		backing[i] = *d
+		out[i] = &backing[i]
+	}
+	return out
+}
+
+func cloneFields(fs []*field) []*field {
+	out := make([]*field, len(fs), len(fs)+4)
+	backing := make([]field, len(fs))
+	for i, f := range fs {
+		backing[i] = *f
+		backing[i].directives = cloneDirectives(f.directives)
+		out[i] = &backing[i]
+	}
+	return out
+}
+
+// load is the visitor's walk over the printed schema.
+func (r *run) load(doc *document, protos []*protoType) error {
+	r.enumBy = map[string]*enumType{}
+	r.inputBy = map[string]*model{}
+	r.unions = map[string]bool{}
+	r.ifaces = map[string]bool{}
+	for _, p := range protos {
+		switch p.kind {
+		case ast.Object:
+			ds := cloneDirectives(p.directives)
+			fs := cloneFields(p.fields)
 			var modelDir *directive
 			for _, d := range ds {
 				if d.name == "model" {
@@ -116,7 +184,7 @@ func (r *run) load(doc *document) error {
 					break
 				}
 			}
-			m := &model{name: def.Name, directives: ds, fields: fs, pos: def.Position}
+			m := &model{name: p.name, directives: ds, fields: fs, pos: p.pos}
 			switch {
 			case modelDir != nil:
 				if r.opts.respectPK || r.target == targetIntrospection {
@@ -131,44 +199,30 @@ func (r *run) load(doc *document) error {
 				}
 				sortFields(m)
 				r.models.set(m)
-			case def.Name == doc.query:
+			case p.name == doc.query:
 				r.queries = append(r.queries, fs...)
-			case def.Name == doc.mutation:
+			case p.name == doc.mutation:
 				r.mutation = append(r.mutation, fs...)
-			case def.Name == doc.subs:
+			case p.name == doc.subs:
 				r.subs = append(r.subs, fs...)
 			default:
 				r.nonModel.set(m)
 			}
 		case ast.InputObject:
-			fs := make([]*field, 0, len(def.Fields))
-			for _, fd := range def.Fields {
-				ds, err := convertDirectives(fd.Directives)
-				if err != nil {
-					return err
-				}
-				f := &field{name: fd.Name, directives: ds, pos: fd.Position}
-				typeInfo(f, fd.Type)
-				fs = append(fs, f)
-			}
-			in := &model{name: def.Name, fields: fs, pos: def.Position}
-			if _, ok := r.inputBy[def.Name]; !ok {
+			in := &model{name: p.name, fields: p.fields, pos: p.pos}
+			if _, ok := r.inputBy[p.name]; !ok {
 				r.inputs = append(r.inputs, in)
 			}
-			r.inputBy[def.Name] = in
+			r.inputBy[p.name] = in
 		case ast.Enum:
-			e := &enumType{name: def.Name, values: newObject(len(def.EnumValues))}
-			for _, v := range def.EnumValues {
-				e.values.set(constantCase(v.Name), v.Name)
+			if _, ok := r.enumBy[p.name]; !ok {
+				r.enums = append(r.enums, p.enum)
 			}
-			if _, ok := r.enumBy[def.Name]; !ok {
-				r.enums = append(r.enums, e)
-			}
-			r.enumBy[def.Name] = e
+			r.enumBy[p.name] = p.enum
 		case ast.Union:
-			r.unions[def.Name] = true
+			r.unions[p.name] = true
 		case ast.Interface:
-			r.ifaces[def.Name] = true
+			r.ifaces[p.name] = true
 		}
 	}
 	return nil
@@ -330,6 +384,19 @@ func (r *run) addTimestampFields(m *model, modelDir *directive) error {
 
 // sortFields moves the fields named id to the front.
 func sortFields(m *model) {
+	ids := 0
+	for i, f := range m.fields {
+		if f.name == "id" {
+			ids++
+			if ids > 1 || i > 0 {
+				ids = -1
+				break
+			}
+		}
+	}
+	if ids >= 0 {
+		return // nothing moves
+	}
 	out := make([]*field, 0, len(m.fields))
 	for _, f := range m.fields {
 		if f.name == "id" {

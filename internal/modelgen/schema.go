@@ -103,6 +103,7 @@ var amplifySource = &ast.Source{Name: "amplify-directives.graphql", Input: ampli
 
 // document is a validated schema, its definitions in SDL order.
 type document struct {
+	size     int // length of the SDL
 	defs     []*ast.Definition
 	query    string
 	mutation string
@@ -152,7 +153,7 @@ func parseSchema(sdl string) (*document, error) {
 	if err != nil {
 		return nil, gqlErr(err)
 	}
-	doc := &document{defs: mergedOrder(user, s, base)}
+	doc := &document{size: len(sdl), defs: mergedOrder(user, s, base)}
 	// graphql-tools' mergeTypeDefs fills every root the schema block leaves
 	// out with the type of the default name, when there is one.
 	for _, r := range []struct {

@@ -1,0 +1,43 @@
+package modelgen
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// largeSchema is the 200-model schema gen-large.mjs writes (SPEED.md).
+const largeSchema = "testdata/large/17-large-200-models.graphql"
+
+// BenchmarkGenerateLarge times both outputs for the 200-model schema; compare
+// with `node testdata/ref/bench.mjs testdata/large/17-large-200-models.graphql`.
+func BenchmarkGenerateLarge(b *testing.B) {
+	sdl, err := os.ReadFile(filepath.FromSlash(largeSchema))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(sdl)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Generate(string(sdl), Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestGenerate_Large checks the large schema against the official generator,
+// so the benchmark measures correct output.
+func TestGenerate_Large(t *testing.T) {
+	sdl, err := os.ReadFile(filepath.FromSlash(largeSchema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := startReference(t)
+	d, err := disagreement(ref, string(sdl), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d != "" {
+		t.Fatalf("200-model schema: %s", d)
+	}
+}
