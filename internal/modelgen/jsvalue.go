@@ -425,6 +425,7 @@ func (w *jsonWriter) prop(first *bool, k string) {
 	w.newline()
 	w.key(k)
 }
+
 // propKey is prop for a key that needs no escaping (the generator's own keys).
 func (w *jsonWriter) propKey(first *bool, k string) {
 	if !*first {
