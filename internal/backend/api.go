@@ -63,11 +63,7 @@ func (s *Service) DeleteBackendAPI(ctx context.Context, p Partition, in *ab.Dele
 // GetBackendAPI returns an API's configuration. A resourceConfig in the
 // request is ignored.
 func (s *Service) GetBackendAPI(ctx context.Context, p Partition, in *ab.GetBackendAPIRequest) (*ab.GetBackendAPIResponse, error) {
-	var r *Resource
-	err := s.store.View(ctx, func(tx Tx) (err error) {
-		r, err = requireResource(tx, p, *in.AppId, *in.BackendEnvironmentName, KindAPI, *in.ResourceName)
-		return err
-	})
+	r, err := s.resource(ctx, p, *in.AppId, *in.BackendEnvironmentName, KindAPI, *in.ResourceName)
 	if err != nil {
 		return nil, err
 	}
@@ -96,11 +92,7 @@ func (s *Service) GenerateBackendAPIModels(ctx context.Context, p Partition, in 
 // were generated from the API's current schema, STALE otherwise (models
 // omitted when none were ever generated).
 func (s *Service) GetBackendAPIModels(ctx context.Context, p Partition, in *ab.GetBackendAPIModelsRequest) (*ab.GetBackendAPIModelsResponse, error) {
-	var r *Resource
-	err := s.store.View(ctx, func(tx Tx) (err error) {
-		r, err = requireResource(tx, p, *in.AppId, *in.BackendEnvironmentName, KindAPI, *in.ResourceName)
-		return err
-	})
+	r, err := s.resource(ctx, p, *in.AppId, *in.BackendEnvironmentName, KindAPI, *in.ResourceName)
 	if err != nil {
 		return nil, err
 	}

@@ -84,11 +84,7 @@ func (s *Service) ImportBackendAuth(ctx context.Context, p Partition, in *ab.Imp
 
 // GetBackendAuth returns the auth resource's configuration in its Create shape.
 func (s *Service) GetBackendAuth(ctx context.Context, p Partition, in *ab.GetBackendAuthRequest) (*ab.GetBackendAuthResponse, error) {
-	var r *Resource
-	err := s.store.View(ctx, func(tx Tx) (err error) {
-		r, err = requireResource(tx, p, *in.AppId, *in.BackendEnvironmentName, KindAuth, *in.ResourceName)
-		return err
-	})
+	r, err := s.resource(ctx, p, *in.AppId, *in.BackendEnvironmentName, KindAuth, *in.ResourceName)
 	if err != nil {
 		return nil, err
 	}

@@ -1,5 +1,7 @@
 package backend
 
+import "context"
+
 // requireApp returns the app or a NotFound error.
 func requireApp(tx Tx, p Partition, appID string) (*App, error) {
 	a, err := tx.App(p, appID)
@@ -71,6 +73,15 @@ func requireResource(tx Tx, p Partition, appID, env string, kind ResourceKind, n
 		return nil, notFoundf(kindTypes[kind], "%s resource %s not found in backend environment %s of app %s", kindTypes[kind], name, env, appID)
 	}
 	return r, nil
+}
+
+// resource reads one resource in its own read-only transaction.
+func (s *Service) resource(ctx context.Context, p Partition, appID, env string, kind ResourceKind, name string) (r *Resource, err error) {
+	err = s.store.View(ctx, func(tx Tx) error {
+		r, err = requireResource(tx, p, appID, env, kind, name)
+		return err
+	})
+	return r, err
 }
 
 func ownerOf(appID, env string) string { return appID + "\n" + env }

@@ -90,11 +90,7 @@ func (s *Service) ImportBackendStorage(ctx context.Context, p Partition, in *ab.
 
 // GetBackendStorage returns the storage resource's configuration.
 func (s *Service) GetBackendStorage(ctx context.Context, p Partition, in *ab.GetBackendStorageRequest) (*ab.GetBackendStorageResponse, error) {
-	var r *Resource
-	err := s.store.View(ctx, func(tx Tx) (err error) {
-		r, err = requireResource(tx, p, *in.AppId, *in.BackendEnvironmentName, KindStorage, *in.ResourceName)
-		return err
-	})
+	r, err := s.resource(ctx, p, *in.AppId, *in.BackendEnvironmentName, KindStorage, *in.ResourceName)
 	if err != nil {
 		return nil, err
 	}
