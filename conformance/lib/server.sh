@@ -53,12 +53,34 @@ _free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# _wait_healthy PORT PID: 0 once GET /_amplifylite/health answers 200; 1 if PID exits or 20 s pass.
+_wait_healthy() {
+  python3 - "$1" "$2" <<'PY'
+import os, sys, time, urllib.request
+port, pid = sys.argv[1], int(sys.argv[2])
+deadline = time.monotonic() + 20
+while time.monotonic() < deadline:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_amplifylite/health", timeout=2) as r:
+            if r.status == 200:
+                sys.exit(0)
+    except OSError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        sys.exit(1)
+    time.sleep(0.05)
+sys.exit(1)
+PY
+}
+
 # start_server VAR [flags...] starts one server and exports VAR=http://127.0.0.1:PORT once
 # GET /_amplifylite/health answers 200. It retries on another port if the server exits early
 # (a port taken between choosing and binding), and gives up after 20 s.
 start_server() {
   local var=$1; shift
-  local attempt port dir log pid i
+  local attempt port dir log pid
   for attempt in 1 2 3; do
     port=$(_free_port)
     dir="$_amplifylite_tmp/$var-data-$attempt"
@@ -67,14 +89,10 @@ start_server() {
     "$AMPLIFYLITE_BIN" serve --listen "127.0.0.1:$port" --data-dir "$dir" "$@" >"$log" 2>&1 &
     pid=$!
     _amplifylite_pids+=("$pid")
-    for i in $(seq 200); do
-      if curl -fsS -o /dev/null "http://127.0.0.1:$port/_amplifylite/health" 2>/dev/null; then
-        export "$var=http://127.0.0.1:$port"
-        return 0
-      fi
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
+    if _wait_healthy "$port" "$pid"; then
+      export "$var=http://127.0.0.1:$port"
+      return 0
+    fi
     kill "$pid" 2>/dev/null
     echo "amplifylite did not become healthy on port $port (attempt $attempt); its log:" >&2
     sed 's/^/    /' "$log" >&2
