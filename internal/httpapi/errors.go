@@ -7,6 +7,7 @@ import (
 
 	"github.com/amplifylite/amplifylite/amplifybackend"
 	"github.com/amplifylite/amplifylite/internal/backend"
+	"github.com/amplifylite/amplifylite/internal/sigv4"
 )
 
 // wireError is an error as the client sees it: the exception name that goes
@@ -42,7 +43,10 @@ func toWire(err error, log *slog.Logger, requestID string) *wireError {
 	var we *wireError
 	var be *backend.Error
 	var ve *amplifybackend.ValidationError
+	var ae *sigv4.Error
 	switch {
+	case errors.As(err, &ae):
+		return &wireError{Type: ae.Type, Status: http.StatusForbidden, Message: ae.Message}
 	case errors.As(err, &we):
 		return we
 	case errors.As(err, &ve):

@@ -11,6 +11,23 @@ import (
 // 12-digit account id (the convention LocalStack and moto users rely on).
 const defaultAccount = "000000000000"
 
+// partition authenticates the request when a verifier is configured and
+// returns its partition.
+func (s *Server) partition(r *http.Request, body []byte) (backend.Partition, error) {
+	p, err := partitionOf(r, s.opts.Region)
+	if err != nil || s.opts.Verifier == nil {
+		return p, err
+	}
+	cred, err := s.opts.Verifier.Verify(r, body)
+	if err != nil {
+		return p, err
+	}
+	if cred.Account != "" {
+		p.Account = cred.Account
+	}
+	return p, nil
+}
+
 // partitionOf derives the (account, region) a request belongs to from its
 // SigV4 credential scope: Authorization header or presigned X-Amz-Credential.
 // Unsigned requests belong to the default account and region.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/amplifylite/amplifylite/internal/backend"
+	"github.com/amplifylite/amplifylite/internal/sigv4"
 	"github.com/google/uuid"
 )
 
@@ -24,6 +25,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Health, when set, answers GET /_amplifylite/health.
 	Health func(context.Context) (any, error)
+	// Verifier, when set, requires a valid SigV4 signature by one of its
+	// credentials on every API request; the credential selects the account.
+	Verifier *sigv4.Verifier
 }
 
 // Server serves the AmplifyBackend API over HTTP.
@@ -98,11 +102,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, reqID string) str
 		writeError(w, toWire(err, s.log, reqID))
 		return "-"
 	}
-	p, err := partitionOf(r, s.opts.Region)
-	if err != nil {
-		writeError(w, toWire(err, s.log, reqID))
-		return rt.op.Name
-	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -111,6 +110,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, reqID string) str
 		} else {
 			err = badRequest("Could not read the request body: " + err.Error())
 		}
+		writeError(w, toWire(err, s.log, reqID))
+		return rt.op.Name
+	}
+	p, err := s.partition(r, body)
+	if err != nil {
 		writeError(w, toWire(err, s.log, reqID))
 		return rt.op.Name
 	}

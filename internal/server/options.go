@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/amplifylite/amplifylite/internal/sigv4"
 )
 
 // Options configures a server. Every field has a flag and an AMPLIFYLITE_*
@@ -19,6 +21,10 @@ type Options struct {
 	Region      string        // --region, AMPLIFYLITE_REGION
 	Buckets     []string      // --buckets, AMPLIFYLITE_BUCKETS (comma-separated)
 	LogLevel    slog.Level    // --log-level, AMPLIFYLITE_LOG_LEVEL
+	// Credentials, when any, must sign every request (SigV4); each maps its
+	// access key to an account. --credentials, AMPLIFYLITE_CREDENTIALS:
+	// comma-separated AKID:SECRET[:ACCOUNT].
+	Credentials []sigv4.Credential
 }
 
 // DefaultListen is the default address: port 4750 stays clear of LocalStack
@@ -62,8 +68,9 @@ func ParseOptions(args []string, getenv func(string) string) (Options, error) {
 	fs.StringVar(&o.Region, "region", o.Region, "region of unsigned requests")
 	buckets := fs.String("buckets", "", "comma-separated pre-existing bucket names listed by ListS3Buckets")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
+	creds := fs.String("credentials", "", "comma-separated AKID:SECRET[:ACCOUNT] that must sign every request (default: accept any)")
 	// Environment first, so that flags given on the command line win.
-	for _, name := range []string{"listen", "data-dir", "job-duration", "token-ttl", "region", "buckets", "log-level"} {
+	for _, name := range []string{"listen", "data-dir", "job-duration", "token-ttl", "region", "buckets", "log-level", "credentials"} {
 		env := "AMPLIFYLITE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
 		if v := getenv(env); v != "" {
 			if err := fs.Set(name, v); err != nil {
@@ -71,7 +78,8 @@ func ParseOptions(args []string, getenv func(string) string) (Options, error) {
 			}
 		}
 	}
-	if err := fs.Parse(args); err != nil {
+	err := fs.Parse(args)
+	if err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
@@ -85,8 +93,34 @@ func ParseOptions(args []string, getenv func(string) string) (Options, error) {
 			o.Buckets = append(o.Buckets, b)
 		}
 	}
+	if o.Credentials, err = parseCredentials(*creds); err != nil {
+		return o, fmt.Errorf("--credentials: %w", err)
+	}
 	if err := o.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		return o, fmt.Errorf("--log-level: %w", err)
 	}
 	return o, nil
+}
+
+// parseCredentials reads AKID:SECRET[:ACCOUNT] entries separated by commas.
+func parseCredentials(s string) ([]sigv4.Credential, error) {
+	var out []sigv4.Credential
+	for _, entry := range strings.Split(s, ",") {
+		if entry = strings.TrimSpace(entry); entry == "" {
+			continue
+		}
+		parts := strings.Split(entry, ":")
+		if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
+			return nil, fmt.Errorf("%q is not AKID:SECRET[:ACCOUNT]", strings.SplitN(entry, ":", 2)[0])
+		}
+		c := sigv4.Credential{AccessKeyID: parts[0], SecretAccessKey: parts[1]}
+		if len(parts) == 3 {
+			if len(parts[2]) != 12 || strings.Trim(parts[2], "0123456789") != "" {
+				return nil, fmt.Errorf("account %q of %s is not 12 digits", parts[2], parts[0])
+			}
+			c.Account = parts[2]
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }

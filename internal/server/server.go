@@ -17,6 +17,7 @@ import (
 	"github.com/amplifylite/amplifylite/internal/backend"
 	"github.com/amplifylite/amplifylite/internal/httpapi"
 	"github.com/amplifylite/amplifylite/internal/jobs"
+	"github.com/amplifylite/amplifylite/internal/sigv4"
 	"github.com/amplifylite/amplifylite/internal/store/sqlite"
 )
 
@@ -69,7 +70,11 @@ func Start(ctx context.Context, opts Options, log *slog.Logger) (*Server, error)
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	s := &Server{URL: "http://" + ln.Addr().String(), Service: svc, Runner: jobs.New(svc, log), store: store, cancel: cancel, log: log}
-	api := httpapi.New(svc, httpapi.Options{Region: opts.Region, Logger: log, Health: s.health})
+	apiOpts := httpapi.Options{Region: opts.Region, Logger: log, Health: s.health}
+	if len(opts.Credentials) > 0 {
+		apiOpts.Verifier = sigv4.NewVerifier(opts.Credentials, nil)
+	}
+	api := httpapi.New(svc, apiOpts)
 	s.http = &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	s.wg.Add(2)
 	go func() {

@@ -1,0 +1,94 @@
+package sigv4
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+)
+
+var now = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+
+// signed builds a request signed as an SDK would sign it.
+func signed(t *testing.T, key, secret, path, body string, at time.Time) *http.Request {
+	t.Helper()
+	r := httptest.NewRequest("POST", "http://127.0.0.1:4750"+path, strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("User-Agent", "Boto3/1.0")
+	sum := sha256.Sum256([]byte(body))
+	err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: key, SecretAccessKey: secret},
+		r, hex.EncodeToString(sum[:]), "amplifybackend", "eu-west-1", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestVerify(t *testing.T) {
+	v := NewVerifier([]Credential{{AccessKeyID: "AKIDGOOD", SecretAccessKey: "s3cret", Account: "123456789012"}}, func() time.Time { return now })
+	body := `{"backendEnvironmentName":"dev"}`
+	tests := []struct {
+		name    string
+		req     func() *http.Request
+		body    string
+		wantErr string
+	}{
+		{"valid", func() *http.Request { return signed(t, "AKIDGOOD", "s3cret", "/backend/a%2Fb/details", body, now) }, body, ""},
+		{"unsigned", func() *http.Request { return httptest.NewRequest("POST", "/backend/a/details", nil) }, "", "MissingAuthenticationTokenException"},
+		{"unknown key", func() *http.Request { return signed(t, "AKIDBAD", "s3cret", "/backend/a/details", body, now) }, body, "UnrecognizedClientException"},
+		{"wrong secret", func() *http.Request { return signed(t, "AKIDGOOD", "other", "/backend/a/details", body, now) }, body, "InvalidSignatureException"},
+		{"body changed", func() *http.Request { return signed(t, "AKIDGOOD", "s3cret", "/backend/a/details", body, now) }, `{"backendEnvironmentName":"prod"}`, "InvalidSignatureException"},
+		{"path changed", func() *http.Request {
+			r := signed(t, "AKIDGOOD", "s3cret", "/backend/a/details", body, now)
+			r.URL.Path, r.URL.RawPath = "/backend/b/details", ""
+			return r
+		}, body, "InvalidSignatureException"},
+		{"signed header changed", func() *http.Request {
+			r := signed(t, "AKIDGOOD", "s3cret", "/backend/a/details", body, now)
+			r.Header.Set("Content-Type", "text/plain")
+			return r
+		}, body, "InvalidSignatureException"},
+		{"unsigned header changed", func() *http.Request {
+			r := signed(t, "AKIDGOOD", "s3cret", "/backend/a/details", body, now)
+			r.Header.Set("User-Agent", "other")
+			return r
+		}, body, ""},
+		{"expired", func() *http.Request {
+			return signed(t, "AKIDGOOD", "s3cret", "/backend/a/details", body, now.Add(-16*time.Minute))
+		}, body, "InvalidSignatureException"},
+		{"malformed", func() *http.Request {
+			r := httptest.NewRequest("POST", "/backend/a/details", nil)
+			r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=x")
+			return r
+		}, "", "InvalidSignatureException"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cred, err := v.Verify(tt.req(), []byte(tt.body))
+			var e *Error
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("got %v", err)
+			case tt.wantErr == "" && cred.Account != "123456789012":
+				t.Errorf("account = %q", cred.Account)
+			case tt.wantErr != "" && (!errors.As(err, &e) || e.Type != tt.wantErr):
+				t.Errorf("got %v, want %s", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// FuzzParseAuthorization: no Authorization header value may panic the parser.
+func FuzzParseAuthorization(f *testing.F) {
+	f.Add("AWS4-HMAC-SHA256 Credential=AKID/20261129/us-east-1/amplifybackend/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc")
+	f.Add("AWS4-HMAC-SHA256 ,,,=")
+	f.Fuzz(func(t *testing.T, h string) { parseAuthorization(h) })
+}
