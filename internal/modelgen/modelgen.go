@@ -71,11 +71,15 @@ const modelsPrefix = "export const schema = "
 func Generate(schema string, opts Options) (res Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			// Every input is meant to be handled above; this keeps a bug
-			// from taking the server down.
+			// Every input is meant to be handled by generate (FuzzGenerate
+			// checks it); this keeps a bug from taking the server down.
 			res, err = Result{}, &SchemaError{Message: fmt.Sprintf("internal error: %v", p)}
 		}
 	}()
+	return generate(schema, opts)
+}
+
+func generate(schema string, opts Options) (Result, error) {
 	ro := resolvedOptions{respectPK: true, timestamps: true}
 	if opts.RespectPrimaryKeyAttributesOnConnectionField != nil {
 		ro.respectPK = *opts.RespectPrimaryKeyAttributesOnConnectionField
