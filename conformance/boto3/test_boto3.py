@@ -454,10 +454,9 @@ class TestJobs(Case):
     def test_list_filters_and_paginator(self):
         app = "bt-jobs"
         self.make_backend(app)
-        for res, op, cfg in [("a1", self.c.create_backend_api, S["api"]["create"]),
-                             ("a2", self.c.create_backend_api, S["api"]["create"]),
-                             ("a3", self.c.create_backend_api, S["api"]["create"])]:
-            resp = op(AppId=app, BackendEnvironmentName=ENV, ResourceName=res, ResourceConfig=cfg)
+        for name in ("a1", "a2", "a3"):
+            resp = self.c.create_backend_api(AppId=app, BackendEnvironmentName=ENV, ResourceName=name,
+                                             ResourceConfig=S["api"]["create"])
             self.wait(app, resp["JobId"])
 
         everything = self.c.list_backend_jobs(AppId=app, BackendEnvironmentName=ENV)
