@@ -312,6 +312,11 @@ func randomSchema(seed int64) *rSchema {
 		}
 		if g.chance(0.4) {
 			args = append(args, fmt.Sprintf(`queryField: "%sBy%s"`, lcfirst(m.t.name), ucfirst(f.name)))
+		} else if g.chance(0.1) {
+			args = append(args, "queryField: null")
+		}
+		if len(args) == 0 && g.chance(0.1) {
+			args = append(args, "name: null")
 		}
 		d := "@index"
 		if len(args) > 0 {
@@ -413,7 +418,7 @@ func (g *rGen) authRule() string {
 		return "operations: [" + strings.Join(o, ", ") + "]"
 	}
 	var parts []string
-	switch g.rnd.Intn(9) {
+	switch g.rnd.Intn(11) {
 	case 0:
 		parts = []string{"allow: owner"}
 		if g.chance(0.4) {
@@ -448,6 +453,11 @@ func (g *rGen) authRule() string {
 		parts = []string{"allow: groups", `groups: ["Admin"]`, `groupClaim: "custom:groups"`, "provider: " + g.pick(rAuthProvider)}
 	case 7:
 		parts = []string{"allow: owner", `identityField: "sub"`, `mutations: [create, delete]`}
+	case 8:
+		parts = []string{"allow: owner", `ownerField: "ow\"ner\u00e9\t<&>"`, `identityClaim: """block
+  claim"""`}
+	case 9:
+		parts = []string{"allow: groups", `groups: []`, `groupField: ""`}
 	default:
 		parts = []string{"allow: groups", `groupField: "team"`}
 	}
@@ -482,7 +492,11 @@ func (g *rGen) relation(a, b *rModel, m2m *int) {
 			b.addField(&rField{name: b.fresh(la), typ: g.pick([]string{an, an + "!"}), directives: []string{"@belongsTo"}})
 		}
 	case 2: // unidirectional hasMany
-		a.addField(&rField{name: a.fresh(lb + "List"), typ: "[" + bn + "]", directives: []string{"@hasMany"}})
+		d := "@hasMany"
+		if g.chance(0.3) {
+			d = "@hasMany(limit: " + g.pick([]string{"10", "0", "-1", "0.000001", "1e21"}) + ")"
+		}
+		a.addField(&rField{name: a.fresh(lb + "List"), typ: "[" + bn + "]", directives: []string{d}})
 	case 3: // hasMany through a named index
 		fk := b.fresh(la + "Key")
 		idx := "by" + an + fk
@@ -515,8 +529,12 @@ func (g *rGen) relation(a, b *rModel, m2m *int) {
 			return
 		}
 		*m2m++
-		rel := g.pick([]string{an + bn, "link" + fmt.Sprint(*m2m), "Rel-" + fmt.Sprint(*m2m), "my rel " + fmt.Sprint(*m2m)})
-		a.addField(&rField{name: a.fresh(lb + "Links"), typ: "[" + bn + "]", directives: []string{fmt.Sprintf(`@manyToMany(relationName: "%s")`, rel)}})
+		rel := g.pick([]string{an + bn, "link" + fmt.Sprint(*m2m), "Rel-" + fmt.Sprint(*m2m), "my rel " + fmt.Sprint(*m2m), "ßrel" + fmt.Sprint(*m2m), "ﬁx" + fmt.Sprint(*m2m), "élan" + fmt.Sprint(*m2m), "9lives" + fmt.Sprint(*m2m)})
+		limit := ""
+		if g.chance(0.2) {
+			limit = ", limit: " + g.pick([]string{"50", "1e3", "2.5", "100000000000000000000000"})
+		}
+		a.addField(&rField{name: a.fresh(lb + "Links"), typ: "[" + bn + "]", directives: []string{fmt.Sprintf(`@manyToMany(relationName: "%s"%s)`, rel, limit)}})
 		b.addField(&rField{name: b.fresh(la + "Links"), typ: "[" + an + "]", directives: []string{fmt.Sprintf(`@manyToMany(relationName: "%s")`, rel)}})
 	case 8: // references: hasMany / belongsTo
 		if a == b {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -393,7 +395,14 @@ func convertValue(v *ast.Value) (any, error) {
 			return nil, errAt(v.Position, "invalid number %s", v.Raw)
 		}
 		return f, nil
-	case ast.StringValue, ast.BlockValue, ast.EnumValue:
+	case ast.BlockValue:
+		if v.Position != nil && v.Position.Src != nil {
+			if raw, ok := rawBlockString(v.Position.Src.Input, v.Position.Start); ok {
+				return dedentBlockString(raw), nil
+			}
+		}
+		return v.Raw, nil
+	case ast.StringValue, ast.EnumValue:
 		return v.Raw, nil
 	case ast.BooleanValue:
 		return v.Raw == "true", nil
@@ -421,6 +430,91 @@ func convertValue(v *ast.Value) (any, error) {
 		return o, nil
 	}
 	return nil, errAt(v.Position, "variables are not allowed in a schema")
+}
+
+// rawBlockString returns the text between the triple quotes of the block
+// string that starts at rune offset start, with \""" unescaped.
+// (gqlparser's own block string value removes indentation differently
+// from graphql-js, which also leaves the first line out.)
+func rawBlockString(input string, start int) (string, bool) {
+	i, n := 0, 0
+	for i < len(input) && n < start {
+		_, size := utf8.DecodeRuneInString(input[i:])
+		i += size
+		n++
+	}
+	if !strings.HasPrefix(input[i:], `"""`) {
+		return "", false
+	}
+	var b strings.Builder
+	for j := i + 3; j < len(input); {
+		switch {
+		case strings.HasPrefix(input[j:], `\"""`):
+			b.WriteString(`"""`)
+			j += 4
+		case strings.HasPrefix(input[j:], `"""`):
+			return b.String(), true
+		default:
+			b.WriteByte(input[j])
+			j++
+		}
+	}
+	return "", false
+}
+
+// dedentBlockString is graphql-js 15's dedentBlockStringValue.
+func dedentBlockString(raw string) string {
+	lines := splitLines(raw)
+	common := -1
+	for i, l := range lines {
+		if i == 0 {
+			continue
+		}
+		indent := 0
+		for indent < len(l) && (l[indent] == ' ' || l[indent] == '\t') {
+			indent++
+		}
+		if indent < len(l) && (common < 0 || indent < common) {
+			common = indent
+		}
+	}
+	if common > 0 {
+		for i := 1; i < len(lines); i++ {
+			if len(lines[i]) < common {
+				lines[i] = ""
+			} else {
+				lines[i] = lines[i][common:]
+			}
+		}
+	}
+	blank := func(l string) bool { return strings.Trim(l, " \t") == "" }
+	start, end := 0, len(lines)
+	for start < end && blank(lines[start]) {
+		start++
+	}
+	for end > start && blank(lines[end-1]) {
+		end--
+	}
+	return strings.Join(lines[start:end], "\n")
+}
+
+func splitLines(s string) []string {
+	var out []string
+	last := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\r':
+			out = append(out, s[last:i])
+			if i+1 < len(s) && s[i+1] == '\n' {
+				i++
+			}
+			last = i + 1
+		case '\n':
+			out = append(out, s[last:i])
+			last = i + 1
+		}
+	}
+	return append(out, s[last:])
 }
 
 func convertDirectives(list ast.DirectiveList) ([]*directive, error) {
