@@ -186,6 +186,7 @@ func writeReport(w *strings.Builder, m Meta, rs []Result) {
 	var rss []Result
 	var pages []Result
 	var rates []Result
+	var commits []Result
 	for _, r := range rs {
 		switch r.Kind {
 		case "startup":
@@ -196,6 +197,8 @@ func writeReport(w *strings.Builder, m Meta, rs []Result) {
 			pages = append(pages, r)
 		case "jobrate":
 			rates = append(rates, r)
+		case "commit":
+			commits = append(commits, r)
 		}
 	}
 	var maxAfter, maxHWM int64
@@ -339,6 +342,25 @@ func writeReport(w *strings.Builder, m Meta, rs []Result) {
 		p("| burst | jobs | completed/s | submitted/s (client side) | span s |\n|---|---|---|---|---|\n")
 		for _, r := range rates {
 			p("| %s | %d | %s | %s | %.2f |\n", r.Workload, r.Jobs, f1(r.JobsPerSec), f1(r.SubmitPS), r.Seconds)
+		}
+		p("\n")
+	}
+
+	if len(commits) > 0 {
+		p("## What group commit would buy: store writes per fsync\n\n")
+		p("`bench/commitcost` writes challenge tokens through `internal/store/sqlite` on the same disk (WAL, synchronous=FULL, as the server opens it), pinned like the server, ")
+		p("with 1, 4, 16 or 64 writes per `Store.Update` — that is, per commit and fsync. One write per commit is what every durable request pays today; the larger batches are what a group commit of that many concurrent requests would pay per request at the store.\n\n")
+		p("| writes per commit | writes/s | CPU µs per write | speed-up over 1 |\n|---|---|---|---|\n")
+		var one float64
+		for _, r := range commits {
+			if r.Conns == 1 {
+				one = r.RPS
+			}
+			up := "–"
+			if one > 0 {
+				up = fr(r.RPS / one)
+			}
+			p("| %d | %s | %s | %s |\n", r.Conns, f1(r.RPS), f1(r.CPUusPer), up)
 		}
 		p("\n")
 	}
