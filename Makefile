@@ -23,6 +23,8 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt needed'; exit 1; }
 	$(GO) vet ./...
 
+# The PostgreSQL tests use the cluster scripts/deps.d/10-postgres.sh starts, unless told otherwise.
+unit: export AMPLIFYLITE_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:54329/postgres?sslmode=disable
 unit:
 	$(GO) test -race -count=1 ./...
 

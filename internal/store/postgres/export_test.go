@@ -1,0 +1,4 @@
+package postgres
+
+// LatestVersion is the schema version Open migrates to.
+var LatestVersion = len(migrations)
