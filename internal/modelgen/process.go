@@ -455,7 +455,10 @@ func nullishDefault(v, def any) any {
 
 func (r *run) processIndex(m *model) error {
 	var keys []*directive
-	for _, f := range m.fields {
+	// indexMap: field name -> that field's @index directives; a repeated
+	// field name keeps its first position and its last field.
+	fields := keyedFields(m.fields)
+	for _, f := range fields {
 		for _, d := range f.directives {
 			if d.name != "index" {
 				continue
@@ -1155,7 +1158,7 @@ func (r *run) connectedFieldsForHasMany(f *field, m *model, other *model) ([]*fi
 				return d.name == "index" && strictEquals(d.args.get("name"), indexName)
 			})
 			if od == nil {
-				return nil, errAt(hm.pos, "Error processing @hasMany directive on %s.%s, @index directive with name %s was not found in connected model %s", m.name, f.name, stringifyCompact(indexName), other.name)
+				return nil, errAt(hm.pos, "Error processing @hasMany directive on %s.%s, @index directive with name %s was not found in connected model %s", m.name, f.name, displayValue(indexName), other.name)
 			}
 		} else {
 			od = flattenFind(other, func(d *directive) bool { return d.name == "primaryKey" })
@@ -1214,7 +1217,7 @@ func (r *run) connectedFieldV2(f *field, m *model, other *model, dirName string)
 				return d.name == "index" && strictEquals(d.args.get("name"), indexName)
 			})
 			if cd == nil {
-				return nil, errAt(ci.pos, "Error processing @%s directive on %s.%s, @index directive with name %s was not found in connected model %s", ci.name, m.name, f.name, stringifyCompact(indexName), other.name)
+				return nil, errAt(ci.pos, "Error processing @%s directive on %s.%s, @index directive with name %s was not found in connected model %s", ci.name, m.name, f.name, displayValue(indexName), other.name)
 			}
 		} else {
 			cd = flattenFind(other, func(d *directive) bool { return d.name == "primaryKey" })
@@ -1362,6 +1365,14 @@ func processAuthDirective(d *directive) (*directive, error) {
 	args := d.args.clone()
 	args.set("rules", processed)
 	return &directive{name: d.name, args: args, fieldName: d.fieldName, stamped: d.stamped, pos: d.pos}, nil
+}
+
+// displayValue is how a template literal shows v in the generator's messages.
+func displayValue(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return stringifyCompact(v)
 }
 
 // isObjectPrototypeKey reports names that `name in {}` finds on

@@ -524,10 +524,7 @@ func (g *rGen) relation(a, b *rModel, m2m *int) {
 		if a.addField(&rField{name: a.fresh(lb), typ: bn, directives: []string{"@hasOne"}}) {
 			b.addField(&rField{name: b.fresh(la + "Owner"), typ: an, directives: []string{"@belongsTo"}})
 		}
-	case 7: // manyToMany
-		if a == b {
-			return
-		}
+	case 7: // manyToMany (a self-relation when a == b)
 		*m2m++
 		rel := g.pick([]string{an + bn, "link" + fmt.Sprint(*m2m), "Rel-" + fmt.Sprint(*m2m), "my rel " + fmt.Sprint(*m2m), "ßrel" + fmt.Sprint(*m2m), "ﬁx" + fmt.Sprint(*m2m), "élan" + fmt.Sprint(*m2m), "9lives" + fmt.Sprint(*m2m)})
 		limit := ""
@@ -618,6 +615,9 @@ func (g *rGen) extras() {
 		add("schema { query: RootQuery }")
 		add(fmt.Sprintf("type RootQuery { first: %s all(limit: Int): [%s] }", model(), model()))
 		add("type Query { notRoot: String }")
+	}
+	if g.chance(0.04) {
+		add(g.pick([]string{"type Bare @model", "enum Hollow", "type Plain", "input Blank", "type Bare2 @model @auth(rules: [{allow: public}])"}))
 	}
 	if g.chance(0.03) {
 		add("scalar Custom")

@@ -3,6 +3,7 @@ package modelgen
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -146,6 +147,26 @@ func parseSchema(sdl string) (*document, error) {
 			}
 		}
 	}
+	// graphql-js accepts types without fields (and enums without values);
+	// gqlparser's validation does not, so such definitions get a
+	// placeholder for the time of validation.
+	placeholders := map[any]bool{}
+	for _, d := range user.Definitions {
+		switch d.Kind {
+		case ast.Object, ast.InputObject, ast.Interface:
+			if len(d.Fields) == 0 {
+				f := &ast.FieldDefinition{Name: "modelgen_placeholder_", Type: ast.NamedType("String", d.Position), Position: d.Position}
+				d.Fields = append(d.Fields, f)
+				placeholders[f] = true
+			}
+		case ast.Enum:
+			if len(d.EnumValues) == 0 {
+				v := &ast.EnumValueDefinition{Name: "MODELGEN_PLACEHOLDER_", Position: d.Position}
+				d.EnumValues = append(d.EnumValues, v)
+				placeholders[v] = true
+			}
+		}
+	}
 	// What each definition held before validation merged its extensions in.
 	base := make(map[*ast.Definition][3]int, len(user.Definitions))
 	for _, d := range user.Definitions {
@@ -156,6 +177,12 @@ func parseSchema(sdl string) (*document, error) {
 		return nil, gqlErr(err)
 	}
 	doc := &document{size: len(sdl), defs: mergedOrder(user, s, base)}
+	if len(placeholders) > 0 {
+		for _, def := range doc.defs {
+			def.Fields = slices.DeleteFunc(def.Fields, func(f *ast.FieldDefinition) bool { return placeholders[f] })
+			def.EnumValues = slices.DeleteFunc(def.EnumValues, func(v *ast.EnumValueDefinition) bool { return placeholders[v] })
+		}
+	}
 	// graphql-tools' mergeTypeDefs fills every root the schema block leaves
 	// out with the type of the default name, when there is one.
 	for _, r := range []struct {
@@ -266,7 +293,12 @@ func mustParse(src *ast.Source) *ast.SchemaDocument {
 func gqlErr(err error) error {
 	var ge *gqlerror.Error
 	if errors.As(err, &ge) {
-		se := &SchemaError{Message: ge.Message}
+		msg := ge.Message
+		if rest, ok := strings.CutPrefix(msg, "Undefined type "); ok {
+			// graphql-js says "Unknown type"
+			msg = "Unknown type " + strings.Trim(strings.TrimSuffix(rest, "."), `"`)
+		}
+		se := &SchemaError{Message: msg}
 		if len(ge.Locations) > 0 {
 			se.Line, se.Column = ge.Locations[0].Line, ge.Locations[0].Column
 		}

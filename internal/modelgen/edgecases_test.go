@@ -1,0 +1,65 @@
+package modelgen
+
+import "testing"
+
+// edgeCases are hand-written schemas for rules the random generator rarely
+// or never hits; each is compared with the official generator.
+var edgeCases = []string{
+	"type A @model",
+	"type A @model\nextend type A { x: Int }",
+	"enum E\ntype A @model { e: E }",
+	"type N\ninput I\ntype Query { q(i: I): N }",
+	`enum E { _1 _2 _10 a A fooBar FOO_BAR }  type A @model { e: E }`,
+	`type A @model { a: [A] @manyToMany(relationName: "s") b: [A] @manyToMany(relationName: "s") }`,
+	`type A @model { x: Int } type B @model { as: [A] @manyToMany(relationName: "A") } type C @model { bs: [B] @manyToMany(relationName: "A") }`,
+	`type A @model(timestamps: {createdAt: "u", updatedAt: "u"}) { x: Int }`,
+	`type A @model(timestamps: {createdAt: "x"}) { x: Int! }`,
+	`type A @model { id: ID @primaryKey x: Int }`,
+	`type A @model { id: String! x: Int }`,
+	`type A @model { k: ID! @primaryKey(sortKeyFields: ["nope"]) }`,
+	`type A @model { k: ID! @primaryKey(sortKeyFields: []) }`,
+	`type A @model { k: ID! @primaryKey(sortKeyFields: "s") s: Int }`,
+	`type A @model { k: ID! @index(sortKeyFields: "s") s: Int }`,
+	`type A @model { k: ID! @index(name: "x") @index(name: "x", queryField: "q") }`,
+	`type A @model @auth(rules: [{allow: groups, groupField: ""}, {allow: groups, groups: null}, {allow: owner, ownerField: null}]) { x: Int }`,
+	`type A @model @auth(rules: []) { x: Int }`,
+	`type A @model @auth(rules: [{allow: public, operations: []}, {allow: private, mutations: [create]}]) { x: Int }`,
+	`type A @model { b: B @belongsTo(fields: "xyz") } type B @model { a: A @hasOne }`,
+	`type A @model { b: B @hasOne(fields: ["q", "r"]) } type B @model { id: ID! }`,
+	`type A @model { bs: [B] @hasMany(references: "aId") } type B @model { aId: ID a: A @belongsTo(references: "aId") }`,
+	`type A @model { bs: [B] @hasMany(references: ["nope"]) } type B @model { a: A @belongsTo(references: ["nope"]) }`,
+	`type A @model { b: B @hasOne(references: ["aId"]) } type B @model { aId: ID a: A @belongsTo(references: ["aId"]) }`,
+	`type A @model { bs: [B] @hasMany(indexName: "byA", fields: ["id"]) } type B @model { aId: ID @index(name: "byA") a: A @belongsTo(fields: ["aId"]) }`,
+	`type A @model { bs: [B] @hasMany(fields: ["id"]) } type B @model { a: A @belongsTo }`,
+	`type A @model { bs: [B] @hasMany(fields: ["id"]) } type B @model { k: ID! @primaryKey }`,
+	`type A @model { b: B } type B @model { x: Int }`,
+	`type A @model { b: B! @hasOne c: B @hasOne } type B @model { x: Int }`,
+	`type A { b: B @hasOne } type B @model { x: Int }`,
+	`type A @model { s: String @default(value: "x") @auth(rules: [{allow: owner}]) }`,
+	`type A @model @searchable @aws_iam @aws_cognito_user_pools(cognito_groups: ["a"]) @mapsTo(name: "B") { x: Int }`,
+	`type A @model(queries: null, mutations: {create: "mk"}, subscriptions: {level: off}) { x: Int }`,
+	`schema { query: Q mutation: M } type Q { a: Int } type M { b(x: Int = 1): String } type Subscription { c: Int @aws_subscribe(mutations: ["b"]) }`,
+	`type A @model { x: Int } union U = A type Query { u: U us: [U!]! n: Int }`,
+	`interface I { x: Int } type A @model { x: Int } type Query { i: I n: Int }`,
+	"type A @model { x: Int }\n\"\"\"doc\"\"\"\ntype B { y: String @deprecated(reason: \"old\") }",
+	`type A @model { n: Int @hasMany(limit: 12345678901234567890) }`,
+	`type A @model { s: [[Int!]]! t: [[String]] }`,
+	`type A @model @auth(rules: [{allow: owner, ownerField: "a\u0000b\u2028c\"d"}]) { x: Int }`,
+	`type A @model { x: Int } type B @model { as: [A] @hasMany }`,
+	`type Post @model { id: ID! tags: [Tag] @manyToMany(relationName: "PostTags") } type Tag @model { id: ID! posts: [Post] @manyToMany(relationName: "PostTags") } type PostTags { x: Int }`,
+}
+
+func TestGenerate_DifferentialEdgeCases(t *testing.T) {
+	ref := startReference(t)
+	for i, s := range edgeCases {
+		for _, opts := range []Options{{}, {RespectPrimaryKeyAttributesOnConnectionField: boolPtr(false)}} {
+			d, err := disagreement(ref, s, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d != "" {
+				t.Errorf("case %d (options %s): %s\n%s", i, optString(opts), d, s)
+			}
+		}
+	}
+}
