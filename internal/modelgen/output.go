@@ -139,6 +139,10 @@ func writeTypeValue(w *jsonWriter, t typeRef) {
 }
 
 func unknownType(f *field, typ string) error {
+	if isObjectPrototypeKey(typ) {
+		// `typ in {...}` finds Object.prototype.typ in the generator.
+		return errAt(f.pos, "the generator cannot handle a field of a type named %s", typ)
+	}
 	return errAt(f.pos, "Unknown type %s", typ)
 }
 

@@ -920,6 +920,9 @@ func (r *run) connection(f *field, m *model, custom bool) (*connectionInfo, erro
 func (r *run) relatedModel(f *field, m *model, d *directive) (*model, error) {
 	other := r.models.get(f.typ)
 	if other == nil {
+		if isObjectPrototypeKey(f.typ) {
+			return nil, errAt(d.pos, "@%s on %s.%s: the generator cannot handle a type named %s", d.name, m.name, f.name, f.typ)
+		}
 		return nil, errAt(d.pos, "@%s on %s.%s: %s is not a model", d.name, m.name, f.name, f.typ)
 	}
 	return other, nil
