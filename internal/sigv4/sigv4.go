@@ -127,6 +127,9 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (Credential, error) {
 // sign recomputes the signature over the headers the client signed.
 func (v *Verifier) sign(r *http.Request, body []byte, a authorization, cred Credential, t time.Time) (string, error) {
 	u := *r.URL
+	// Services other than S3 sign the path with empty and dot segments removed, as botocore and the
+	// SDK for JavaScript v3 do: boto3 signs POST /backend//details as /backend/details.
+	u.Opaque, u.RawPath = normalizePath(r.URL.EscapedPath()), ""
 	req := &http.Request{Method: r.Method, URL: &u, Host: r.Host, Header: http.Header{}}
 	for _, name := range a.signedHeaders {
 		switch name {
@@ -150,6 +153,28 @@ func (v *Verifier) sign(r *http.Request, body []byte, a authorization, cred Cred
 	}
 	_, sig, _ := strings.Cut(req.Header.Get("Authorization"), "Signature=")
 	return sig, nil
+}
+
+// normalizePath removes empty and "." segments from an escaped path and resolves "..",
+// keeping a trailing slash (RFC 3986 remove_dot_segments plus AWS's collapsing of "//").
+func normalizePath(p string) string {
+	var segs []string
+	for _, seg := range strings.Split(p, "/") {
+		switch seg {
+		case "", ".":
+		case "..":
+			if len(segs) > 0 {
+				segs = segs[:len(segs)-1]
+			}
+		default:
+			segs = append(segs, seg)
+		}
+	}
+	out := "/" + strings.Join(segs, "/")
+	if len(segs) > 0 && strings.HasSuffix(p, "/") {
+		out += "/"
+	}
+	return out
 }
 
 func contains(xs []string, x string) bool {

@@ -51,6 +51,11 @@ func TestVerify(t *testing.T) {
 			r.URL.Path, r.URL.RawPath = "/backend/b/details", ""
 			return r
 		}, body, "InvalidSignatureException"},
+		{"empty path segment signed as botocore does", func() *http.Request {
+			r := signed(t, "AKIDGOOD", "s3cret", "/backend/details", body, now)
+			r.URL.Path, r.URL.RawPath = "/backend//details", ""
+			return r
+		}, body, ""},
 		{"signed header changed", func() *http.Request {
 			r := signed(t, "AKIDGOOD", "s3cret", "/backend/a/details", body, now)
 			r.Header.Set("Content-Type", "text/plain")
