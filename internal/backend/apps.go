@@ -31,6 +31,13 @@ func (s *Service) CreateBackend(ctx context.Context, p Partition, in *ab.CreateB
 // GetBackend describes an app and one of its environments.
 func (s *Service) GetBackend(ctx context.Context, p Partition, in *ab.GetBackendRequest) (*ab.GetBackendResponse, error) {
 	appID := *in.AppId
+	key := readKey{p: p, app: appID, env: str(in.BackendEnvironmentName), envGiven: in.BackendEnvironmentName != nil}
+	gen := s.gen.Load()
+	if s.cache != nil {
+		if out, ok := s.cache.get(gen, key); ok {
+			return out, nil
+		}
+	}
 	out := &ab.GetBackendResponse{AppId: in.AppId}
 	err := s.store.View(ctx, func(tx Tx) error {
 		app, err := requireApp(tx, p, appID)
@@ -47,17 +54,16 @@ func (s *Service) GetBackend(ctx context.Context, p Partition, in *ab.GetBackend
 			out.BackendEnvironmentList[i] = e.Name
 		}
 		var chosen *Env
+		for i := range envs {
+			if in.BackendEnvironmentName == nil || envs[i].Name == *in.BackendEnvironmentName {
+				chosen = &envs[i]
+				break
+			}
+		}
 		switch {
-		case in.BackendEnvironmentName != nil:
-			if chosen, err = findEnv(tx, p, appID, *in.BackendEnvironmentName); err != nil {
-				return err
-			}
-			if chosen == nil {
-				return envNotFound(appID, *in.BackendEnvironmentName)
-			}
-		case len(envs) > 0:
-			chosen = &envs[0]
-		default:
+		case chosen == nil && in.BackendEnvironmentName != nil:
+			return envNotFound(appID, *in.BackendEnvironmentName)
+		case chosen == nil:
 			return nil
 		}
 		resources, err := tx.Resources(p, appID, chosen.Name)
@@ -71,6 +77,9 @@ func (s *Service) GetBackend(ctx context.Context, p Partition, in *ab.GetBackend
 	})
 	if err != nil {
 		return nil, err
+	}
+	if s.cache != nil {
+		s.cache.put(gen, s.gen.Load(), key, out)
 	}
 	return out, nil
 }

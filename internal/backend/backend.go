@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"math/big"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -31,6 +32,9 @@ type Config struct {
 	// Create/UpdateBackendAPI jobs. Nil: schemas are only parsed, and model
 	// generation jobs fail saying the generator is not available.
 	Models ModelGenerator
+	// Shared tells that other servers write to the same store, so reads
+	// must not be cached.
+	Shared bool
 }
 
 // ModelGenerator turns an Amplify GraphQL transform schema into the text of
@@ -44,6 +48,8 @@ type Service struct {
 	cfg    Config
 	secret []byte
 	wake   chan struct{}
+	gen    atomic.Uint64 // write generation, see update
+	cache  *readCache    // nil when the store is shared
 }
 
 // New returns a Service on store. It records the configured buckets.
@@ -59,9 +65,12 @@ func New(ctx context.Context, store Store, cfg Config) (*Service, error) {
 		return nil, fmt.Errorf("load secret: %w", err)
 	}
 	s := &Service{store: store, cfg: cfg, secret: secret, wake: make(chan struct{}, 1)}
+	if !cfg.Shared {
+		s.cache = &readCache{}
+	}
 	if len(cfg.Buckets) > 0 {
 		now := s.now()
-		err := store.Update(ctx, func(tx Tx) error {
+		err := s.update(ctx, func(tx Tx) error {
 			for _, name := range cfg.Buckets {
 				if err := tx.EnsureSharedBucket(&Bucket{Name: name, Created: now}); err != nil {
 					return err

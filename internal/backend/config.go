@@ -40,7 +40,7 @@ func (s *Service) CreateBackendConfig(ctx context.Context, p Partition, in *ab.C
 func (s *Service) UpdateBackendConfig(ctx context.Context, p Partition, in *ab.UpdateBackendConfigRequest) (*ab.UpdateBackendConfigResponse, error) {
 	app := *in.AppId
 	var cfg AppConfig
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		a, err := requireApp(tx, p, app)
 		if err != nil {
 			return err
@@ -76,7 +76,7 @@ func configResponse(app string, cfg AppConfig) (*ab.UpdateBackendConfigResponse,
 // RemoveBackendConfig removes an app's Admin UI config.
 func (s *Service) RemoveBackendConfig(ctx context.Context, p Partition, in *ab.RemoveBackendConfigRequest) (*ab.RemoveBackendConfigResponse, error) {
 	app := *in.AppId
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		a, err := requireApp(tx, p, app)
 		if err != nil {
 			return err

@@ -36,7 +36,7 @@ func (s *Service) startJob(ctx context.Context, p Partition, spec jobSpec) (*Job
 		ID: newID(), AppID: spec.appID, Envs: spec.envs, Kind: spec.kind, Operation: spec.kind,
 		Status: StatusRunning, Created: now, Updated: now, Due: now.Add(s.cfg.JobDuration), Payload: payload,
 	}
-	err = s.store.Update(ctx, func(tx Tx) error {
+	err = s.update(ctx, func(tx Tx) error {
 		if spec.envsFrom != nil {
 			envs, err := spec.envsFrom(tx)
 			if err != nil {
@@ -117,7 +117,7 @@ func (s *Service) finish(ctx context.Context, p Partition, appID, jobID, status,
 		return j, tx.PutJob(p, j)
 	}
 	var failure *jobFailure
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		if status == StatusFailed {
 			_, err := set(tx, StatusFailed, "The job was marked FAILED through UpdateBackendJob.")
 			return err
@@ -129,7 +129,7 @@ func (s *Service) finish(ctx context.Context, p Partition, appID, jobID, status,
 		return s.apply(tx, p, j)
 	})
 	if errors.As(err, &failure) {
-		err = s.store.Update(ctx, func(tx Tx) error {
+		err = s.update(ctx, func(tx Tx) error {
 			_, err := set(tx, StatusFailed, failure.msg)
 			return err
 		})
@@ -197,7 +197,7 @@ func (s *Service) UpdateBackendJob(ctx context.Context, p Partition, in *ab.Upda
 			return nil, err
 		}
 	default: // only the operation (or nothing) changes
-		err = s.store.Update(ctx, func(tx Tx) error {
+		err = s.update(ctx, func(tx Tx) error {
 			j, err := s.listedJob(tx, p, app, env, id)
 			if err != nil {
 				return err

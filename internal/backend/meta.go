@@ -74,78 +74,112 @@ func stackPrefix(p Partition, app *App, env string) string {
 	return fmt.Sprintf("amplify-%s-%s-%s", clean(app.Name, 20), clean(env, 10), idsFor(p, app.ID, env).digits("stack", 5))
 }
 
+// cloudformationMeta is providers.awscloudformation of amplify-meta.json; the
+// Amplify CLI requires its first eight keys.
+type cloudformationMeta struct {
+	AuthRoleName         string
+	AuthRoleArn          string
+	UnauthRoleName       string
+	UnauthRoleArn        string
+	Region               string
+	DeploymentBucketName string
+	StackName            string
+	StackId              string
+	AmplifyAppId         string
+}
+
+// resourceMeta is one resource's entry in its category of amplify-meta.json.
+type resourceMeta struct {
+	Service        string            `json:"service"`
+	ProviderPlugin string            `json:"providerPlugin"`
+	ServiceType    string            `json:"serviceType,omitempty"`
+	Output         map[string]string `json:"output"`
+}
+
+type amplifyMetaJSON struct {
+	Providers struct {
+		Awscloudformation cloudformationMeta `json:"awscloudformation"`
+	} `json:"providers"`
+	Auth    map[string]resourceMeta `json:"auth,omitempty"`
+	API     map[string]resourceMeta `json:"api,omitempty"`
+	Storage map[string]resourceMeta `json:"storage,omitempty"`
+}
+
 // amplifyMeta renders an environment's amplify-meta.json.
 func amplifyMeta(p Partition, app *App, env string, resources []Resource) string {
 	d := idsFor(p, app.ID, env)
 	prefix := stackPrefix(p, app, env)
-	role := func(name string) string { return fmt.Sprintf("arn:aws:iam::%s:role/%s", p.Account, name) }
-	meta := map[string]any{
-		"providers": map[string]any{"awscloudformation": map[string]any{
-			"AuthRoleName":         prefix + "-authRole",
-			"AuthRoleArn":          role(prefix + "-authRole"),
-			"UnauthRoleName":       prefix + "-unauthRole",
-			"UnauthRoleArn":        role(prefix + "-unauthRole"),
-			"Region":               p.Region,
-			"DeploymentBucketName": prefix + "-deployment",
-			"StackName":            prefix,
-			"StackId":              fmt.Sprintf("arn:aws:cloudformation:%s:%s:stack/%s/%s", p.Region, p.Account, prefix, d.uuid("stack")),
-			"AmplifyAppId":         app.ID,
-		}},
+	role := func(name string) string { return "arn:aws:iam::" + p.Account + ":role/" + name }
+	var meta amplifyMetaJSON
+	meta.Providers.Awscloudformation = cloudformationMeta{
+		AuthRoleName:         prefix + "-authRole",
+		AuthRoleArn:          role(prefix + "-authRole"),
+		UnauthRoleName:       prefix + "-unauthRole",
+		UnauthRoleArn:        role(prefix + "-unauthRole"),
+		Region:               p.Region,
+		DeploymentBucketName: prefix + "-deployment",
+		StackName:            prefix,
+		StackId:              "arn:aws:cloudformation:" + p.Region + ":" + p.Account + ":stack/" + prefix + "/" + d.uuid("stack"),
+		AmplifyAppId:         app.ID,
 	}
-	for _, r := range resources {
-		category, _ := meta[string(r.Kind)].(map[string]any)
+	for i := range resources {
+		r := &resources[i]
+		category := map[ResourceKind]*map[string]resourceMeta{KindAuth: &meta.Auth, KindAPI: &meta.API, KindStorage: &meta.Storage}[r.Kind]
 		if category == nil {
-			category = map[string]any{}
-			meta[string(r.Kind)] = category
+			continue
 		}
-		category[r.Name] = resourceMeta(p, app.ID, env, &r)
+		if *category == nil {
+			*category = map[string]resourceMeta{}
+		}
+		(*category)[r.Name] = resourceMetaOf(p, app.ID, env, r)
 	}
-	b, _ := json.Marshal(meta) // maps of strings cannot fail
+	b, _ := json.Marshal(&meta) // strings and maps of strings cannot fail
 	return string(b)
 }
 
-func resourceMeta(p Partition, app, env string, r *Resource) map[string]any {
+// resourceConfigFields are the few config members amplify-meta needs.
+type resourceConfigFields struct {
+	AuthResources string `json:"authResources"`
+	BucketName    string `json:"bucketName"`
+}
+
+func resourceMetaOf(p Partition, app, env string, r *Resource) resourceMeta {
 	d := idsFor(p, app, env, string(r.Kind), r.Name)
-	m := map[string]any{"providerPlugin": "awscloudformation"}
+	m := resourceMeta{ProviderPlugin: "awscloudformation"}
+	var cfg resourceConfigFields
+	json.Unmarshal(r.Config, &cfg)
+	if r.Imported {
+		m.ServiceType = "imported"
+	}
 	switch r.Kind {
 	case KindAuth:
-		m["service"] = "Cognito"
-		out := map[string]any{
+		m.Service = "Cognito"
+		m.Output = map[string]string{
 			"UserPoolId":     p.Region + "_" + d.alnum("userpool", 9, true),
 			"UserPoolName":   r.Name,
 			"AppClientIDWeb": d.alnum("webclient", 26, false),
 			"AppClientID":    d.alnum("nativeclient", 26, false),
 		}
-		var cfg ab.CreateBackendAuthResourceConfig
-		json.Unmarshal(r.Config, &cfg)
-		if cfg.AuthResources == ab.AuthResourcesIdentityPoolAndUserPool {
-			out["IdentityPoolId"] = p.Region + ":" + d.uuid("identitypool")
+		if cfg.AuthResources == string(ab.AuthResourcesIdentityPoolAndUserPool) {
+			m.Output["IdentityPoolId"] = p.Region + ":" + d.uuid("identitypool")
 		}
 		if r.Imported {
-			m["serviceType"] = "imported"
 			var src ab.ImportBackendAuthRequest
 			json.Unmarshal(r.Source, &src)
-			out["UserPoolId"], out["AppClientIDWeb"], out["AppClientID"] = str(src.UserPoolId), str(src.WebClientId), str(src.NativeClientId)
+			m.Output["UserPoolId"], m.Output["AppClientIDWeb"], m.Output["AppClientID"] = str(src.UserPoolId), str(src.WebClientId), str(src.NativeClientId)
 			if id := str(src.IdentityPoolId); id != "" {
-				out["IdentityPoolId"] = id
+				m.Output["IdentityPoolId"] = id
 			}
 		}
-		m["output"] = out
 	case KindAPI:
-		m["service"] = "AppSync"
-		id := d.alnum("graphqlapi", 26, false)
-		m["output"] = map[string]any{
-			"GraphQLAPIIdOutput":       id,
-			"GraphQLAPIEndpointOutput": fmt.Sprintf("https://%s.appsync-api.%s.amazonaws.com/graphql", d.alnum("endpoint", 26, false), p.Region),
+		m.Service = "AppSync"
+		m.Output = map[string]string{
+			"GraphQLAPIIdOutput":       d.alnum("graphqlapi", 26, false),
+			"GraphQLAPIEndpointOutput": "https://" + d.alnum("endpoint", 26, false) + ".appsync-api." + p.Region + ".amazonaws.com/graphql",
 		}
 	case KindStorage:
-		m["service"] = "S3"
-		var cfg ab.CreateBackendStorageResourceConfig
-		json.Unmarshal(r.Config, &cfg)
-		m["output"] = map[string]any{"BucketName": str(cfg.BucketName), "Region": p.Region}
-		if r.Imported {
-			m["serviceType"] = "imported"
-		}
+		m.Service = "S3"
+		m.Output = map[string]string{"BucketName": cfg.BucketName, "Region": p.Region}
 	}
 	return m
 }

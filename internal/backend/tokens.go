@@ -11,7 +11,7 @@ import (
 func (s *Service) CreateToken(ctx context.Context, p Partition, in *ab.CreateTokenRequest) (*ab.CreateTokenResponse, error) {
 	app := *in.AppId
 	t := &Token{AppID: app, SessionID: newID(), Code: challengeCode(), Expires: s.now().Add(s.cfg.TokenTTL)}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		if _, err := requireApp(tx, p, app); err != nil {
 			return err
 		}
@@ -38,7 +38,7 @@ func (s *Service) GetToken(ctx context.Context, p Partition, in *ab.GetTokenRequ
 
 // DeleteToken removes a live challenge token.
 func (s *Service) DeleteToken(ctx context.Context, p Partition, in *ab.DeleteTokenRequest) (*ab.DeleteTokenResponse, error) {
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		if _, err := s.liveToken(tx, p, *in.AppId, *in.SessionId); err != nil {
 			return err
 		}
