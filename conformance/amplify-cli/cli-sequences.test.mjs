@@ -22,7 +22,7 @@ const POLL_MS = Number(process.env.AMPLIFY_CLI_POLL_MS || 2000);
 const ENV = 'dev';
 
 /** The CLI's client: profile credentials, overridden by AMPLIFY_BACKEND_ENDPOINT / AMPLIFY_BACKEND_REGION. */
-function buildAmplifyBackendClient(creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'dummy-secret', region: 'us-east-1' }) {
+function buildAmplifyBackendClient(creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY, region: 'us-east-1' }) {
   const { AMPLIFY_BACKEND_ENDPOINT, AMPLIFY_BACKEND_REGION } = process.env;
   assert.ok(AMPLIFY_BACKEND_ENDPOINT, 'AMPLIFY_BACKEND_ENDPOINT must point at amplifylite');
   return new AWS.AmplifyBackend({

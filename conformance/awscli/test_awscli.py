@@ -41,7 +41,7 @@ class CliError(Exception):
         self.rc, self.stderr = rc, stderr
 
 
-def aws(command, *args, endpoint=ENDPOINT, region="us-east-1", access_key=None):
+def aws(command, *args, endpoint=ENDPOINT, region="us-east-1", access_key=None, secret=None, unsigned=False):
     """Runs `aws amplifybackend COMMAND ARGS…` against amplifylite and returns its parsed JSON output.
 
     Keyword-style arguments are given as ("--flag", value) pairs in args; dicts and lists are
@@ -51,9 +51,13 @@ def aws(command, *args, endpoint=ENDPOINT, region="us-east-1", access_key=None):
     for a in args:
         argv.append(json.dumps(a) if isinstance(a, (dict, list)) else str(a))
     argv += ["--endpoint-url", endpoint, "--region", region, "--output", "json", "--no-cli-pager"]
+    if unsigned:
+        argv.append("--no-sign-request")
     env = dict(os.environ)
     if access_key:
         env["AWS_ACCESS_KEY_ID"] = access_key
+    if secret:
+        env["AWS_SECRET_ACCESS_KEY"] = secret
     p = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
     if p.returncode != 0:
         raise CliError(p.returncode, p.stderr)
@@ -326,6 +330,13 @@ class TestConfigAndTokens(Case):
         self.assertEqual(aws("delete-token", *session), {"IsSuccess": True})
         self.assertNotFound("get-token", *session)
         self.assertNotFound("delete-token", *session)
+
+    def test_signatures(self):
+        """The fast server verifies the CLI's SigV4; the slow one accepts anything, even no signature."""
+        self.assertFails("InvalidSignatureException", None, "list-s3-buckets", secret="not-the-secret")
+        self.assertFails("UnrecognizedClientException", None, "list-s3-buckets", access_key="AKIDUNKNOWN")
+        self.assertFails("MissingAuthenticationTokenException", None, "list-s3-buckets", unsigned=True)
+        self.assertIn("Buckets", aws("list-s3-buckets", endpoint=SLOW_ENDPOINT, unsigned=True))
 
     def test_partition_by_region(self):
         app = "cli-partition"

@@ -13,6 +13,7 @@ import time
 import unittest
 
 import boto3
+from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -28,15 +29,16 @@ REQUEST_ID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 ENV = "dev"
 
 
-def client(endpoint=ENDPOINT, region="us-east-1", access_key="AKIDEXAMPLE"):
+def client(endpoint=ENDPOINT, region="us-east-1", access_key="AKIDEXAMPLE",
+           secret=os.environ["AWS_SECRET_ACCESS_KEY"], **config):
     """A client that can only talk to amplifylite: explicit endpoint, dummy keys, no retries."""
     return boto3.client(
         "amplifybackend",
         endpoint_url=endpoint,
         region_name=region,
         aws_access_key_id=access_key,
-        aws_secret_access_key="dummy-secret",
-        config=Config(retries={"mode": "standard", "max_attempts": 1}),
+        aws_secret_access_key=secret,
+        config=Config(retries={"mode": "standard", "max_attempts": 1}, **config),
     )
 
 
@@ -599,6 +601,34 @@ class TestTokens(Case):
         time.sleep(2.5)
         self.assertNotFound("Token", c.get_token, AppId=app, SessionId=tok["SessionId"])
         self.assertNotFound("Token", c.delete_token, AppId=app, SessionId=tok["SessionId"])
+
+
+class TestSignatures(Case):
+    """The fast server checks boto3's SigV4 signatures; the slow one accepts any credentials."""
+
+    def assertAuthError(self, code, c):
+        with self.assertRaises(ClientError) as cm:
+            c.list_s3_buckets()
+        err = cm.exception.response
+        self.assertEqual((err["Error"]["Code"], err["ResponseMetadata"]["HTTPStatusCode"]), (code, 403))
+        self.assertTrue(err["Error"]["Message"])
+
+    def test_rejected_signatures(self):
+        self.assertAuthError("InvalidSignatureException", client(secret="not-the-secret"))
+        self.assertAuthError("UnrecognizedClientException", client(access_key="AKIDUNKNOWN"))
+        self.assertAuthError("MissingAuthenticationTokenException", client(signature_version=UNSIGNED))
+
+    def test_any_credentials_without_configured_keys(self):
+        c = client(SLOW_ENDPOINT, access_key="AKIDANYTHING", secret="anything")
+        self.assertIn("Buckets", c.list_s3_buckets())
+        self.assertIn("Buckets", client(SLOW_ENDPOINT, signature_version=UNSIGNED).list_s3_buckets())
+        # Without configured keys, a 12-digit access key id is the account.
+        app = "bt-default-accounts"
+        job = c.create_backend(AppId=app, AppName=app, BackendEnvironmentName=ENV)["JobId"]
+        c.update_backend_job(AppId=app, BackendEnvironmentName=ENV, JobId=job, Status="COMPLETED")
+        other = client(SLOW_ENDPOINT, access_key="444455556666", secret="anything")
+        with self.assertRaises(other.exceptions.NotFoundException):
+            other.get_backend(AppId=app)
 
 
 class TestPartitions(Case):

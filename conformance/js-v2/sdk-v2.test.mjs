@@ -17,10 +17,11 @@ const ENV = 'dev';
 const NO_JOB = '00000000-0000-4000-8000-000000000000';
 
 /** A client that can only talk to amplifylite: explicit endpoint, dummy keys, no retries. */
-function client({ endpoint = ENDPOINT, region = 'us-east-1', accessKeyId = 'AKIDEXAMPLE' } = {}) {
+/** The fast server verifies signatures with the dummy secret run.sh exports; the slow one accepts any. */
+function client({ endpoint = ENDPOINT, region = 'us-east-1', accessKeyId = 'AKIDEXAMPLE', secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY } = {}) {
   return new AWS.AmplifyBackend({
     endpoint, region, maxRetries: 0,
-    credentials: new AWS.Credentials({ accessKeyId, secretAccessKey: 'dummy-secret' }),
+    credentials: new AWS.Credentials({ accessKeyId, secretAccessKey }),
   });
 }
 const b = client();
@@ -268,6 +269,11 @@ test('tokens: create/get/deleteToken', async () => {
   assert.equal((await b.deleteToken(q).promise()).IsSuccess, true);
   await notFound('Token', b.getToken(q));
   await notFound('Token', b.deleteToken(q));
+});
+
+test('signatures: the server verifies v2\'s SigV4 and names the failures as AWS does', async () => {
+  await rejectsWith('InvalidSignatureException', 403, client({ secretAccessKey: 'not-the-secret' }).listS3Buckets({}));
+  await rejectsWith('UnrecognizedClientException', 403, client({ accessKeyId: 'AKIDUNKNOWN' }).listS3Buckets({}));
 });
 
 test('partitions: another region sees none of this state', async () => {

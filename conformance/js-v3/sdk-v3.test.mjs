@@ -35,10 +35,11 @@ const ENV = 'dev';
 const NO_JOB = '00000000-0000-4000-8000-000000000000';
 
 /** A client that can only talk to amplifylite: explicit endpoint, dummy keys, no retries. */
-function client({ endpoint = ENDPOINT, region = 'us-east-1', accessKeyId = 'AKIDEXAMPLE' } = {}) {
+/** The fast server verifies signatures with the dummy secret run.sh exports; the slow one accepts any. */
+function client({ endpoint = ENDPOINT, region = 'us-east-1', accessKeyId = 'AKIDEXAMPLE', secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY } = {}) {
   return new AmplifyBackendClient({
     endpoint, region, maxAttempts: 1,
-    credentials: { accessKeyId, secretAccessKey: 'dummy-secret' },
+    credentials: { accessKeyId, secretAccessKey },
   });
 }
 const c = client();
@@ -393,6 +394,20 @@ test('tokens: Create/Get/DeleteToken', async () => {
   await notFound('Token', c.send(new GetTokenCommand(q)));
   await notFound('Token', c.send(new DeleteTokenCommand(q)));
   await notFound('App', c.send(new CreateTokenCommand({ AppId: 'v3-no-such-app' })));
+});
+
+test('signatures: the server verifies v3\'s SigV4 and names the failures as AWS does', async () => {
+  for (const [opts, name] of [
+    [{ secretAccessKey: 'not-the-secret' }, 'InvalidSignatureException'],
+    [{ accessKeyId: 'AKIDUNKNOWN' }, 'UnrecognizedClientException'],
+  ]) {
+    const err = await client(opts).send(new ListS3BucketsCommand({})).then(() => null, (e) => e);
+    assert.ok(err, `${name} expected`);
+    assert.equal(err.name, name, err.message);
+    assert.equal(err.$metadata.httpStatusCode, 403);
+  }
+  const any = client({ endpoint: SLOW_ENDPOINT, accessKeyId: 'AKIDANYTHING', secretAccessKey: 'anything' });
+  assert.ok(Array.isArray((await any.send(new ListS3BucketsCommand({}))).Buckets));
 });
 
 test('partitions: another region or account sees none of this state', async () => {

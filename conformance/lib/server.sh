@@ -5,7 +5,9 @@
 #   start_servers          # exports AMPLIFYLITE_ENDPOINT and AMPLIFYLITE_SLOW_ENDPOINT
 #
 # AMPLIFYLITE_ENDPOINT: jobs finish after $AMPLIFYLITE_JOB_DURATION (default 200ms); the suites poll
-# GetBackendJob every 50 ms. AMPLIFYLITE_SLOW_ENDPOINT: jobs never finish on their own (1h), for
+# GetBackendJob every 50 ms; every request must be signed with the dummy credentials below, so each
+# client's SigV4 signature of every operation is verified. AMPLIFYLITE_SLOW_ENDPOINT: accepts any
+# credentials (the default) and its jobs never finish on their own (1h), for
 # the pending-job conflict and UpdateBackendJob's forced outcomes, which must not race the worker;
 # its challenge tokens expire after 2 s.
 # Set AMPLIFYLITE_BIN to test an already built binary instead of building one.
@@ -19,6 +21,9 @@ export CONFORMANCE_DIR REPO_ROOT
 
 export AWS_ACCESS_KEY_ID=AKIDEXAMPLE
 export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
+# The fast server verifies every request's SigV4 signature against these two dummy keys (the second
+# one's account is its 12-digit id); the slow server accepts any credentials, amplifylite's default.
+CONFORMANCE_CREDENTIALS="AKIDEXAMPLE:$AWS_SECRET_ACCESS_KEY,111122223333:$AWS_SECRET_ACCESS_KEY:111122223333"
 export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 export AWS_EC2_METADATA_DISABLED=true AWS_PAGER="" AWS_MAX_ATTEMPTS=1 AWS_RETRY_MODE=standard
@@ -104,7 +109,7 @@ start_server() {
 start_servers() {
   build_server || return 1
   start_server AMPLIFYLITE_ENDPOINT --job-duration "${AMPLIFYLITE_JOB_DURATION:-200ms}" \
-    --buckets conformance-seed-a,conformance-seed-b || return 1
+    --buckets conformance-seed-a,conformance-seed-b --credentials "$CONFORMANCE_CREDENTIALS" || return 1
   start_server AMPLIFYLITE_SLOW_ENDPOINT --job-duration 1h --token-ttl 2s || return 1
   export AMPLIFYLITE_POLL_MS=${AMPLIFYLITE_POLL_MS:-50}
 }
