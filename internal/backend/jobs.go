@@ -150,7 +150,8 @@ func (s *Service) GetBackendJob(ctx context.Context, p Partition, in *ab.GetBack
 	if err != nil {
 		return nil, err
 	}
-	return convert[ab.GetBackendJobResponse](jobView(job, *in.BackendEnvironmentName))
+	out := ab.GetBackendJobResponse(jobObj(job, *in.BackendEnvironmentName))
+	return &out, nil
 }
 
 func (s *Service) listedJob(tx Tx, p Partition, appID, env, jobID string) (*Job, error) {
@@ -219,7 +220,8 @@ func (s *Service) UpdateBackendJob(ctx context.Context, p Partition, in *ab.Upda
 	if err != nil {
 		return nil, err
 	}
-	return convert[ab.UpdateBackendJobResponse](jobView(job, env))
+	out := ab.UpdateBackendJobResponse(jobObj(job, env))
+	return &out, nil
 }
 
 // ListBackendJobs pages through the jobs listed under an environment, oldest
@@ -264,33 +266,25 @@ func (s *Service) ListBackendJobs(ctx context.Context, p Partition, in *ab.ListB
 		out.NextToken = ab.String(s.encodePageToken(p, app, env, q, JobCursor{Created: last.Created, JobID: last.ID}))
 	}
 	for i := range jobs {
-		v, err := convert[ab.BackendJobRespObj](jobView(&jobs[i], env))
-		if err != nil {
-			return nil, err
-		}
-		out.Jobs = append(out.Jobs, *v)
+		out.Jobs = append(out.Jobs, jobObj(&jobs[i], env))
 	}
 	return out, nil
 }
 
-// jobWire is a job in the members every job-shaped response shares.
-type jobWire struct {
-	AppID                  string `json:"appId"`
-	BackendEnvironmentName string `json:"backendEnvironmentName,omitempty"`
-	JobID                  string `json:"jobId"`
-	Operation              string `json:"operation"`
-	Status                 string `json:"status"`
-	Error                  string `json:"error,omitempty"`
-	CreateTime             string `json:"createTime"`
-	UpdateTime             string `json:"updateTime"`
-}
-
-// jobView shows j as listed under env.
-func jobView(j *Job, env string) jobWire {
-	return jobWire{
-		AppID: j.AppID, BackendEnvironmentName: env, JobID: j.ID, Operation: j.Operation, Status: j.Status, Error: j.Error,
-		CreateTime: strconv.FormatInt(j.Created.UnixMilli(), 10), UpdateTime: strconv.FormatInt(j.Updated.UnixMilli(), 10),
+// jobObj shows j as listed under env. The model's three job structures have
+// identical members, so this one converts to the others.
+func jobObj(j *Job, env string) ab.BackendJobRespObj {
+	o := ab.BackendJobRespObj{
+		AppId: ab.String(j.AppID), JobId: ab.String(j.ID), Operation: ab.String(j.Operation), Status: ab.String(j.Status),
+		CreateTime: ab.String(strconv.FormatInt(j.Created.UnixMilli(), 10)), UpdateTime: ab.String(strconv.FormatInt(j.Updated.UnixMilli(), 10)),
 	}
+	if env != "" {
+		o.BackendEnvironmentName = ab.String(env)
+	}
+	if j.Error != "" {
+		o.Error = ab.String(j.Error)
+	}
+	return o
 }
 
 // convert re-types a wire view into an output structure of the model by its
@@ -313,8 +307,7 @@ func jobResponse[T any](j *Job, err error) (*T, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := jobView(j, j.Envs[0])
-	return convert[T](v)
+	return convert[T](jobObj(j, j.Envs[0]))
 }
 
 func contains(xs []string, x string) bool {

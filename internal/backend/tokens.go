@@ -20,7 +20,8 @@ func (s *Service) CreateToken(ctx context.Context, p Partition, in *ab.CreateTok
 	if err != nil {
 		return nil, err
 	}
-	return convert[ab.CreateTokenResponse](tokenView(t))
+	out := tokenObj(t)
+	return &out, nil
 }
 
 // GetToken returns a live challenge token.
@@ -33,7 +34,8 @@ func (s *Service) GetToken(ctx context.Context, p Partition, in *ab.GetTokenRequ
 	if err != nil {
 		return nil, err
 	}
-	return convert[ab.GetTokenResponse](tokenView(t))
+	out := ab.GetTokenResponse(tokenObj(t))
+	return &out, nil
 }
 
 // DeleteToken removes a live challenge token.
@@ -61,13 +63,7 @@ func (s *Service) liveToken(tx Tx, p Partition, app, session string) (*Token, er
 	return t, nil
 }
 
-type tokenWire struct {
-	AppID         string `json:"appId"`
-	ChallengeCode string `json:"challengeCode"`
-	SessionID     string `json:"sessionId"`
-	TTL           string `json:"ttl"`
-}
-
-func tokenView(t *Token) tokenWire {
-	return tokenWire{AppID: t.AppID, ChallengeCode: t.Code, SessionID: t.SessionID, TTL: strconv.FormatInt(t.Expires.Unix(), 10)}
+func tokenObj(t *Token) ab.CreateTokenResponse {
+	return ab.CreateTokenResponse{AppId: ab.String(t.AppID), ChallengeCode: ab.String(t.Code), SessionId: ab.String(t.SessionID),
+		Ttl: ab.String(strconv.FormatInt(t.Expires.Unix(), 10))}
 }
