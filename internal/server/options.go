@@ -16,6 +16,7 @@ import (
 type Options struct {
 	Listen      string        // --listen, AMPLIFYLITE_LISTEN
 	DataDir     string        // --data-dir, AMPLIFYLITE_DATA_DIR; ":memory:" keeps nothing on disk
+	DatabaseURL string        // --database-url, AMPLIFYLITE_DATABASE_URL; when set, PostgreSQL shared by replicas (DataDir unused)
 	JobDuration time.Duration // --job-duration, AMPLIFYLITE_JOB_DURATION
 	TokenTTL    time.Duration // --token-ttl, AMPLIFYLITE_TOKEN_TTL
 	Region      string        // --region, AMPLIFYLITE_REGION
@@ -63,6 +64,7 @@ func ParseOptions(args []string, getenv func(string) string) (Options, error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.StringVar(&o.Listen, "listen", o.Listen, "address to listen on (HOST:PORT)")
 	fs.StringVar(&o.DataDir, "data-dir", o.DataDir, "directory of the database file, or :memory: for a throwaway in-memory store")
+	fs.StringVar(&o.DatabaseURL, "database-url", o.DatabaseURL, "PostgreSQL to share with other servers, e.g. postgres://USER:PASSWORD@HOST/DB (default: SQLite in --data-dir)")
 	fs.DurationVar(&o.JobDuration, "job-duration", o.JobDuration, "how long a job stays RUNNING (0 = finish as soon as picked up)")
 	fs.DurationVar(&o.TokenTTL, "token-ttl", o.TokenTTL, "lifetime of challenge tokens")
 	fs.StringVar(&o.Region, "region", o.Region, "region of unsigned requests")
@@ -70,7 +72,7 @@ func ParseOptions(args []string, getenv func(string) string) (Options, error) {
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	creds := fs.String("credentials", "", "comma-separated AKID:SECRET[:ACCOUNT] that must sign every request (default: accept any)")
 	// Environment first, so that flags given on the command line win.
-	for _, name := range []string{"listen", "data-dir", "job-duration", "token-ttl", "region", "buckets", "log-level", "credentials"} {
+	for _, name := range []string{"listen", "data-dir", "database-url", "job-duration", "token-ttl", "region", "buckets", "log-level", "credentials"} {
 		env := "AMPLIFYLITE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
 		if v := getenv(env); v != "" {
 			if err := fs.Set(name, v); err != nil {

@@ -11,13 +11,13 @@ func TestParseOptions_FlagsOverrideEnvironment(t *testing.T) {
 	env := map[string]string{
 		"AMPLIFYLITE_LISTEN": "0.0.0.0:1", "AMPLIFYLITE_DATA_DIR": "/env", "AMPLIFYLITE_JOB_DURATION": "5s",
 		"AMPLIFYLITE_TOKEN_TTL": "1m", "AMPLIFYLITE_REGION": "eu-west-1", "AMPLIFYLITE_BUCKETS": "a, b",
-		"AMPLIFYLITE_LOG_LEVEL": "debug",
+		"AMPLIFYLITE_LOG_LEVEL": "debug", "AMPLIFYLITE_DATABASE_URL": "postgres://env/db",
 	}
 	got, err := ParseOptions([]string{"--listen", "127.0.0.1:2", "--job-duration", "0"}, func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Options{Listen: "127.0.0.1:2", DataDir: "/env", JobDuration: 0, TokenTTL: time.Minute, Region: "eu-west-1",
+	want := Options{Listen: "127.0.0.1:2", DataDir: "/env", DatabaseURL: "postgres://env/db", JobDuration: 0, TokenTTL: time.Minute, Region: "eu-west-1",
 		Buckets: []string{"a", "b"}, LogLevel: slog.LevelDebug}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)

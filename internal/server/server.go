@@ -18,6 +18,7 @@ import (
 	"github.com/amplifylite/amplifylite/internal/httpapi"
 	"github.com/amplifylite/amplifylite/internal/jobs"
 	"github.com/amplifylite/amplifylite/internal/sigv4"
+	"github.com/amplifylite/amplifylite/internal/store/postgres"
 	"github.com/amplifylite/amplifylite/internal/store/sqlite"
 )
 
@@ -45,14 +46,7 @@ func Start(ctx context.Context, opts Options, log *slog.Logger) (*Server, error)
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	path := sqlite.Memory
-	if opts.DataDir != Memory {
-		if err := os.MkdirAll(opts.DataDir, 0o755); err != nil {
-			return nil, fmt.Errorf("create data dir: %w", err)
-		}
-		path = filepath.Join(opts.DataDir, "amplifylite.db")
-	}
-	store, err := sqlite.Open(ctx, path)
+	store, err := openStore(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -87,8 +81,28 @@ func Start(ctx context.Context, opts Options, log *slog.Logger) (*Server, error)
 			log.Error("serve", "err", err)
 		}
 	}()
-	log.Info("amplifylite started", "url", s.URL, "store", store.Name(), "dataDir", opts.DataDir, "version", Version)
+	attrs := []any{"url", s.URL, "store", store.Name(), "version", Version}
+	if opts.DatabaseURL == "" { // the URL may hold a password: not logged
+		attrs = append(attrs, "dataDir", opts.DataDir)
+	}
+	log.Info("amplifylite started", attrs...)
 	return s, nil
+}
+
+// openStore opens PostgreSQL when opts.DatabaseURL is set, else SQLite in
+// opts.DataDir (in memory for Memory).
+func openStore(ctx context.Context, opts Options) (backend.Store, error) {
+	if opts.DatabaseURL != "" {
+		return postgres.Open(ctx, opts.DatabaseURL)
+	}
+	path := sqlite.Memory
+	if opts.DataDir != Memory {
+		if err := os.MkdirAll(opts.DataDir, 0o755); err != nil {
+			return nil, fmt.Errorf("create data dir: %w", err)
+		}
+		path = filepath.Join(opts.DataDir, "amplifylite.db")
+	}
+	return sqlite.Open(ctx, path)
 }
 
 func (s *Server) health(ctx context.Context) (any, error) {

@@ -26,9 +26,9 @@ var admin struct {
 	err  error
 }
 
-// server returns the test server's DSN and a pool on it, failing the test
+// testServer returns the test server's DSN and a pool on it, failing the test
 // when there is none.
-func server(t testing.TB) (string, *pgxpool.Pool) {
+func testServer(t testing.TB) (string, *pgxpool.Pool) {
 	t.Helper()
 	admin.once.Do(func() {
 		admin.dsn = os.Getenv(envDSN)
@@ -61,7 +61,7 @@ func newSchema(t testing.TB) string {
 // createSchema is newSchema that also returns the schema's name.
 func createSchema(t testing.TB) (dsn, name string) {
 	t.Helper()
-	admin, pool := server(t)
+	admin, pool := testServer(t)
 	b := make([]byte, 8)
 	rand.Read(b)
 	name = "amplifylite_test_" + hex.EncodeToString(b)

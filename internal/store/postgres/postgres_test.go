@@ -67,7 +67,7 @@ func TestOpen_ReplicasStartingTogether(t *testing.T) {
 func TestOpen_RefusesNewerSchema(t *testing.T) {
 	dsn, schema := createSchema(t)
 	open(t, dsn).Close()
-	_, pool := server(t)
+	_, pool := testServer(t)
 	ctx := context.Background()
 	if _, err := pool.Exec(ctx, `INSERT INTO `+schema+`.schema_migrations (version) VALUES ($1)`, postgres.LatestVersion+1); err != nil {
 		t.Fatal(err)
