@@ -47,6 +47,9 @@ func FuzzGenerate(f *testing.F) {
 			if !errors.As(err, &se) {
 				t.Fatalf("error is %T, want *SchemaError: %v", err, err)
 			}
+			if strings.HasPrefix(se.Message, "internal error") {
+				t.Fatalf("generator bug: %v", err)
+			}
 			return
 		}
 		if !strings.HasPrefix(res.Models, modelsPrefix) || !strings.HasSuffix(res.Models, ";") {

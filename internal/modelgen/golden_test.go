@@ -88,7 +88,7 @@ func preimageOf(t *testing.T, sdl string, opts Options) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, pre, err := generateTarget(doc, protos, ro, targetModels, map[string]string{})
+	_, pre, err := generateTarget(doc, protos, ro, targetModels)
 	if err != nil {
 		t.Fatal(err)
 	}

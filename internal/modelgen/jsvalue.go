@@ -3,9 +3,9 @@ package modelgen
 import (
 	"math"
 	"strconv"
-	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // The official generator manipulates plain JavaScript values; the types below
@@ -296,9 +296,30 @@ func strictEquals(a, b any) bool {
 
 // ---- JSON.stringify ----
 
+// jsonBuf is an append-only byte buffer (cheaper per call than
+// strings.Builder); String shares its bytes, so it must not be written after.
+type jsonBuf struct{ b []byte }
+
+func (b *jsonBuf) writeString(s string) { b.b = append(b.b, s...) }
+func (b *jsonBuf) writeByte(c byte)     { b.b = append(b.b, c) }
+func (b *jsonBuf) grow(n int) {
+	if cap(b.b)-len(b.b) < n {
+		nb := make([]byte, len(b.b), len(b.b)+n)
+		copy(nb, b.b)
+		b.b = nb
+	}
+}
+func (b *jsonBuf) bytes() []byte { return b.b }
+func (b *jsonBuf) string() string {
+	if len(b.b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b.b[0], len(b.b))
+}
+
 // jsonWriter writes JSON.stringify(value, null, indent) text.
 type jsonWriter struct {
-	buf    strings.Builder
+	buf    jsonBuf
 	indent int // 0 = compact
 	depth  int
 }
@@ -309,9 +330,9 @@ func (w *jsonWriter) newline() {
 	if w.indent == 0 {
 		return
 	}
-	w.buf.WriteByte('\n')
+	w.buf.writeByte('\n')
 	for n := w.depth * w.indent; n > 0; n -= len(spaces) {
-		w.buf.WriteString(spaces[:min(n, len(spaces))])
+		w.buf.writeString(spaces[:min(n, len(spaces))])
 	}
 }
 
@@ -330,53 +351,48 @@ type jsFunction struct{}
 func (w *jsonWriter) value(v any) {
 	switch x := v.(type) {
 	case nil, jsUndefined, jsFunction:
-		w.buf.WriteString("null")
+		w.buf.writeString("null")
 	case bool:
 		if x {
-			w.buf.WriteString("true")
+			w.buf.writeString("true")
 		} else {
-			w.buf.WriteString("false")
+			w.buf.writeString("false")
 		}
 	case float64:
-		w.buf.WriteString(formatNumber(x))
+		w.buf.writeString(formatNumber(x))
 	case string:
 		writeJSONString(&w.buf, x)
 	case loneSurrogate:
-		w.buf.WriteString(`"\u`)
-		w.buf.WriteString(strconv.FormatUint(uint64(x), 16))
-		w.buf.WriteByte('"')
+		w.buf.writeString(`"\u`)
+		w.buf.writeString(strconv.FormatUint(uint64(x), 16))
+		w.buf.writeByte('"')
 	case []any:
 		if len(x) == 0 {
-			w.buf.WriteString("[]")
+			w.buf.writeString("[]")
 			return
 		}
-		w.buf.WriteByte('[')
+		w.buf.writeByte('[')
 		w.depth++
 		for i, e := range x {
 			if i > 0 {
-				w.buf.WriteByte(',')
+				w.buf.writeByte(',')
 			}
 			w.newline()
 			w.value(e)
 		}
 		w.depth--
 		w.newline()
-		w.buf.WriteByte(']')
+		w.buf.writeByte(']')
 	case *jsObject:
 		w.object(x)
-	case jsonMarshaler:
-		x.writeJSON(w)
 	default:
 		panic("modelgen: unexpected value type")
 	}
 }
 
-// jsonMarshaler is implemented by output structures that write themselves.
-type jsonMarshaler interface{ writeJSON(w *jsonWriter) }
-
 func (w *jsonWriter) object(o *jsObject) {
 	first := true
-	w.buf.WriteByte('{')
+	w.buf.writeByte('{')
 	w.depth++
 	var order []int
 	if o.hasIndexKey {
@@ -391,7 +407,7 @@ func (w *jsonWriter) object(o *jsObject) {
 			continue
 		}
 		if !first {
-			w.buf.WriteByte(',')
+			w.buf.writeByte(',')
 		}
 		first = false
 		w.newline()
@@ -402,24 +418,24 @@ func (w *jsonWriter) object(o *jsObject) {
 	if !first {
 		w.newline()
 	}
-	w.buf.WriteByte('}')
+	w.buf.writeByte('}')
 }
 
 // key writes a property name and the separator.
 func (w *jsonWriter) key(k string) {
 	writeJSONString(&w.buf, k)
 	if w.indent > 0 {
-		w.buf.WriteString(": ")
+		w.buf.writeString(": ")
 	} else {
-		w.buf.WriteByte(':')
+		w.buf.writeByte(':')
 	}
 }
 
 // Helpers for writers of fixed-shape objects.
-func (w *jsonWriter) beginObject() { w.buf.WriteByte('{'); w.depth++ }
+func (w *jsonWriter) beginObject() { w.buf.writeByte('{'); w.depth++ }
 func (w *jsonWriter) prop(first *bool, k string) {
 	if !*first {
-		w.buf.WriteByte(',')
+		w.buf.writeByte(',')
 	}
 	*first = false
 	w.newline()
@@ -429,24 +445,24 @@ func (w *jsonWriter) prop(first *bool, k string) {
 // propKey is prop for a key that needs no escaping (the generator's own keys).
 func (w *jsonWriter) propKey(first *bool, k string) {
 	if !*first {
-		w.buf.WriteByte(',')
+		w.buf.writeByte(',')
 	}
 	*first = false
 	w.newline()
-	w.buf.WriteByte('"')
-	w.buf.WriteString(k)
+	w.buf.writeByte('"')
+	w.buf.writeString(k)
 	if w.indent > 0 {
-		w.buf.WriteString(`": `)
+		w.buf.writeString(`": `)
 	} else {
-		w.buf.WriteString(`":`)
+		w.buf.writeString(`":`)
 	}
 }
 
 func (w *jsonWriter) bool(b bool) {
 	if b {
-		w.buf.WriteString("true")
+		w.buf.writeString("true")
 	} else {
-		w.buf.WriteString("false")
+		w.buf.writeString("false")
 	}
 }
 
@@ -455,14 +471,14 @@ func (w *jsonWriter) endObject(empty bool) {
 	if !empty {
 		w.newline()
 	}
-	w.buf.WriteByte('}')
+	w.buf.writeByte('}')
 }
 
 const hexDigits = "0123456789abcdef"
 
 // writeJSONString writes s quoted as JSON.stringify does.
-func writeJSONString(b *strings.Builder, s string) {
-	b.WriteByte('"')
+func writeJSONString(b *jsonBuf, s string) {
+	b.writeByte('"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -473,8 +489,8 @@ func writeJSONString(b *strings.Builder, s string) {
 		if c >= utf8.RuneSelf {
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && size == 1 {
-				b.WriteString(s[start:i])
-				b.WriteString("\ufffd")
+				b.writeString(s[start:i])
+				b.writeString("\ufffd")
 				i++
 				start = i
 				continue
@@ -482,32 +498,32 @@ func writeJSONString(b *strings.Builder, s string) {
 			i += size
 			continue
 		}
-		b.WriteString(s[start:i])
+		b.writeString(s[start:i])
 		switch c {
 		case '"':
-			b.WriteString(`\"`)
+			b.writeString(`\"`)
 		case '\\':
-			b.WriteString(`\\`)
+			b.writeString(`\\`)
 		case '\b':
-			b.WriteString(`\b`)
+			b.writeString(`\b`)
 		case '\f':
-			b.WriteString(`\f`)
+			b.writeString(`\f`)
 		case '\n':
-			b.WriteString(`\n`)
+			b.writeString(`\n`)
 		case '\r':
-			b.WriteString(`\r`)
+			b.writeString(`\r`)
 		case '\t':
-			b.WriteString(`\t`)
+			b.writeString(`\t`)
 		default:
-			b.WriteString(`\u00`)
-			b.WriteByte(hexDigits[c>>4])
-			b.WriteByte(hexDigits[c&0xf])
+			b.writeString(`\u00`)
+			b.writeByte(hexDigits[c>>4])
+			b.writeByte(hexDigits[c&0xf])
 		}
 		i++
 		start = i
 	}
-	b.WriteString(s[start:])
-	b.WriteByte('"')
+	b.writeString(s[start:])
+	b.writeByte('"')
 }
 
 // formatNumber is ECMAScript Number::toString(10) as JSON.stringify uses it
@@ -583,7 +599,7 @@ func cut(s string, sep byte) (string, string, bool) {
 func stringifyCompact(v any) string {
 	var w jsonWriter
 	w.value(v)
-	return w.buf.String()
+	return w.buf.string()
 }
 
 // jsonRoundTrip is JSON.parse(JSON.stringify(v)) for values without functions.

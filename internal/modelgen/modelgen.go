@@ -95,12 +95,48 @@ func generate(schema string, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	plurals := map[string]string{}
-	models, _, err := generateTarget(doc, protos, ro, targetModels, plurals)
+	if ro.respectPK {
+		// With custom primary keys on (the default) the two visitors
+		// process the schema identically and differ only in what they
+		// write: process once, write both.
+		r := &run{opts: ro, target: targetModels, sizeHint: 16*doc.size + 4096}
+		if err := r.load(doc, protos); err != nil {
+			return Result{}, err
+		}
+		if err := r.process(); err != nil {
+			return Result{}, err
+		}
+		// The two texts are written concurrently from the processed
+		// (from now on read-only) schema.
+		ri := *r
+		ri.target = targetIntrospection
+		var intro string
+		var introErr error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			defer func() {
+				if p := recover(); p != nil {
+					introErr = &SchemaError{Message: fmt.Sprintf("internal error: %v", p)}
+				}
+			}()
+			intro, introErr = ri.introspectionJSON()
+		}()
+		models, err := r.modelsJSON()
+		<-done
+		if err != nil {
+			return Result{}, err
+		}
+		if introErr != nil {
+			return Result{}, introErr
+		}
+		return Result{Models: models, ModelIntrospectionSchema: intro}, nil
+	}
+	models, _, err := generateTarget(doc, protos, ro, targetModels)
 	if err != nil {
 		return Result{}, err
 	}
-	intro, _, err := generateTarget(doc, protos, ro, targetIntrospection, plurals)
+	intro, _, err := generateTarget(doc, protos, ro, targetIntrospection)
 	if err != nil {
 		return Result{}, err
 	}
@@ -108,8 +144,8 @@ func generate(schema string, opts Options) (Result, error) {
 }
 
 // generateTarget runs one visitor; it also returns the version preimage.
-func generateTarget(doc *document, protos []*protoType, ro resolvedOptions, t target, plurals map[string]string) (string, string, error) {
-	r := &run{opts: ro, target: t, plurals: plurals, sizeHint: 16*doc.size + 4096}
+func generateTarget(doc *document, protos []*protoType, ro resolvedOptions, t target) (string, string, error) {
+	r := &run{opts: ro, target: t, sizeHint: 16*doc.size + 4096}
 	if err := r.load(doc, protos); err != nil {
 		return "", "", err
 	}

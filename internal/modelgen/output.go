@@ -169,7 +169,7 @@ func (r *run) writeFields(w *jsonWriter, fs []*field) error {
 		w.propKey(&ff, "isRequired")
 		w.bool(!f.isNullable)
 		w.propKey(&ff, "attributes")
-		w.buf.WriteString("[]")
+		w.buf.writeString("[]")
 		if f.listNullable != listNullableUnset {
 			w.propKey(&ff, "isArrayNullable")
 			w.bool(f.listNullable == listNullableTrue)
@@ -282,13 +282,13 @@ func (r *run) writeModel(w *jsonWriter, m *model) error {
 	writeJSONString(&w.buf, r.plural(m.name))
 	w.propKey(&first, "attributes")
 	if len(m.directives) == 0 {
-		w.buf.WriteString("[]")
+		w.buf.writeString("[]")
 	} else {
-		w.buf.WriteByte('[')
+		w.buf.writeByte('[')
 		w.depth++
 		for i, d := range m.directives {
 			if i > 0 {
-				w.buf.WriteByte(',')
+				w.buf.writeByte(',')
 			}
 			w.newline()
 			w.beginObject()
@@ -301,7 +301,7 @@ func (r *run) writeModel(w *jsonWriter, m *model) error {
 		}
 		w.depth--
 		w.newline()
-		w.buf.WriteByte(']')
+		w.buf.writeByte(']')
 	}
 	if r.target == targetIntrospection {
 		var pkf *field
@@ -403,8 +403,8 @@ func (r *run) writeModelsAndNonModels(w *jsonWriter, first *bool, nonModelsFirst
 func (r *run) modelsJSON() (string, error) {
 	version := r.computeVersion()
 	w := &jsonWriter{indent: 4}
-	w.buf.Grow(r.sizeHint)
-	w.buf.WriteString(modelsPrefix)
+	w.buf.grow(r.sizeHint)
+	w.buf.writeString(modelsPrefix)
 	w.beginObject()
 	first := true
 	if err := r.writeModelsAndNonModels(w, &first, false); err != nil {
@@ -415,14 +415,14 @@ func (r *run) modelsJSON() (string, error) {
 	w.propKey(&first, "version")
 	writeJSONString(&w.buf, version)
 	w.endObject(false)
-	w.buf.WriteByte(';')
-	return w.buf.String(), nil
+	w.buf.writeByte(';')
+	return w.buf.string(), nil
 }
 
 // introspectionJSON is model-introspection.json.
 func (r *run) introspectionJSON() (string, error) {
 	w := &jsonWriter{indent: 4}
-	w.buf.Grow(r.sizeHint)
+	w.buf.grow(r.sizeHint)
 	w.beginObject()
 	first := true
 	w.propKey(&first, "version")
@@ -457,7 +457,7 @@ func (r *run) introspectionJSON() (string, error) {
 		w.endObject(ff)
 	}
 	w.endObject(false)
-	return w.buf.String(), nil
+	return w.buf.string(), nil
 }
 
 func (r *run) writeOperations(w *jsonWriter, first *bool, section string, ops []*field) error {
@@ -566,74 +566,74 @@ func (r *run) computeVersion() string {
 	}
 	slices.SortStableFunc(entries, func(a, b entry) int { return compareUTF16(a.m.name, b.m.name) })
 	w := &jsonWriter{}
-	w.buf.Grow(6*r.sizeHint/16 + 1024)
-	w.buf.WriteByte('[')
+	w.buf.grow(6*r.sizeHint/16 + 1024)
+	w.buf.writeByte('[')
 	for i, e := range entries {
 		if i > 0 {
-			w.buf.WriteByte(',')
+			w.buf.writeByte(',')
 		}
-		w.buf.WriteString(`{"name":`)
+		w.buf.writeString(`{"name":`)
 		writeJSONString(&w.buf, e.m.name)
-		w.buf.WriteString(`,"directives":[`)
+		w.buf.writeString(`,"directives":[`)
 		n := 0
 		for _, d := range e.m.directives {
 			if d.name == "primaryKey" || d.name == "index" {
 				if n > 0 {
-					w.buf.WriteByte(',')
+					w.buf.writeByte(',')
 				}
 				n++
 				writeDirectiveJSON(w, d)
 			}
 		}
-		w.buf.WriteString(`],"fields":[`)
+		w.buf.writeString(`],"fields":[`)
 		fs := slices.Clone(e.m.fields)
 		slices.SortStableFunc(fs, func(a, b *field) int { return compareUTF16(a.name, b.name) })
 		for j, f := range fs {
 			if j > 0 {
-				w.buf.WriteByte(',')
+				w.buf.writeByte(',')
 			}
-			w.buf.WriteString(`{"name":`)
+			w.buf.writeString(`{"name":`)
 			writeJSONString(&w.buf, f.name)
-			w.buf.WriteString(`,"directives":[`)
+			w.buf.writeString(`,"directives":[`)
 			n := 0
 			for _, d := range f.directives {
 				switch d.name {
 				case "hasOne", "belongsTo", "hasMany", "manyToMany":
 					if n > 0 {
-						w.buf.WriteByte(',')
+						w.buf.writeByte(',')
 					}
 					n++
 					writeDirectiveJSON(w, d)
 				}
 			}
-			w.buf.WriteString(`],"type":`)
+			w.buf.writeString(`],"type":`)
 			writeJSONString(&w.buf, f.typ)
-			w.buf.WriteString(`,"isNullable":`)
+			w.buf.writeString(`,"isNullable":`)
 			w.bool(f.isNullable)
-			w.buf.WriteString(`,"isList":`)
+			w.buf.writeString(`,"isList":`)
 			w.bool(f.isList)
 			if f.listNullable != listNullableUnset {
-				w.buf.WriteString(`,"isListNullable":`)
+				w.buf.writeString(`,"isListNullable":`)
 				w.bool(f.listNullable == listNullableTrue)
 			}
-			w.buf.WriteByte('}')
+			w.buf.writeByte('}')
 		}
-		w.buf.WriteString(`]}`)
+		w.buf.writeString(`]}`)
 	}
-	w.buf.WriteByte(']')
-	r.preimage = w.buf.String()
-	sum := md5.Sum([]byte(r.preimage))
+	w.buf.writeByte(']')
+	r.preimage = w.buf.string()
+	sum := md5.Sum(w.buf.bytes())
 	return hex.EncodeToString(sum[:])
 }
 
 func writeDirectiveJSON(w *jsonWriter, d *directive) {
-	w.buf.WriteString(`{"name":`)
+	w.buf.writeString(`{"name":`)
 	writeJSONString(&w.buf, d.name)
-	w.buf.WriteString(`,"arguments":`)
+	w.buf.writeString(`,"arguments":`)
 	w.object(d.args)
 	if d.stamped {
-		w.buf.WriteString(`,"fieldName":`)
+		w.buf.writeString(`,"fieldName":`)
 		writeJSONString(&w.buf, d.fieldName)
 	}
-	w.buf.WriteByte('}')
+	w.buf.writeByte('}')
 }

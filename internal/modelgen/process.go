@@ -58,7 +58,6 @@ type operation struct {
 type run struct {
 	opts     resolvedOptions
 	target   target
-	plurals  map[string]string
 	models   orderedModels
 	nonModel orderedModels
 	enums    []*enumType
@@ -81,14 +80,7 @@ type resolvedOptions struct {
 
 func (r *run) customPK() bool { return r.opts.respectPK }
 
-func (r *run) plural(name string) string {
-	if p, ok := r.plurals[name]; ok {
-		return p
-	}
-	p := plural(name)
-	r.plurals[name] = p
-	return p
-}
+func (r *run) plural(name string) string { return plural(name) }
 
 // protoType is a definition converted once per Generate call; each run
 // clones what it mutates (fields and directives; argument values are shared,
