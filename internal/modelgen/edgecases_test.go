@@ -70,6 +70,12 @@ var edgeCases = []string{
 	`type A @model @auth(rules: [{allow: owner}]) @auth(rules: [{allow: public}]) { x: Int }`,
 	`type A @model @model(timestamps: null) { x: Int }`,
 	`type A @aws_iam @model { x: Int }`,
+	"\ufefftype A @model { x: Int }",
+	"type A @model {\r\n  x: Int @auth(rules: [{allow: owner, ownerField: \"\"\"\r\n   a\r\n     b\r\n\"\"\"}])\r\n}",
+	`type A @model @auth(rules: [{allow: owner, ownerField: "\ud83d\ude00"}]) { x: Int }`,
+	"type A @model { x: Int }\n# trailing comment",
+	"type A @model { x: Int, y: Int, }",
+	`type A @model @auth(rules: [{allow: owner, ownerField: "x\ud800y\udc00\ud83d"}]) { x: Int }`,
 }
 
 func TestGenerate_DifferentialEdgeCases(t *testing.T) {

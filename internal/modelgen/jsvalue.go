@@ -490,8 +490,18 @@ func writeJSONString(b *jsonBuf, s string) {
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && size == 1 {
 				b.writeString(s[start:i])
-				b.writeString("\ufffd")
-				i++
+				if c == 0xED && i+2 < len(s) && s[i+1]&0xE0 == 0xA0 && s[i+2]&0xC0 == 0x80 {
+					// a WTF-8 encoded unpaired surrogate: JSON.stringify escapes it
+					u := 0xD000 | uint16(s[i+1]&0x3F)<<6 | uint16(s[i+2]&0x3F)
+					b.writeString(`\u`)
+					for sh := 12; sh >= 0; sh -= 4 {
+						b.writeByte(hexDigits[(u>>sh)&0xF])
+					}
+					i += 3
+				} else {
+					b.writeString("\ufffd")
+					i++
+				}
 				start = i
 				continue
 			}

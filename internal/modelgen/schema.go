@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -434,7 +435,16 @@ func convertValue(v *ast.Value) (any, error) {
 			}
 		}
 		return v.Raw, nil
-	case ast.StringValue, ast.EnumValue:
+	case ast.StringValue:
+		if strings.ContainsRune(v.Raw, utf8.RuneError) && v.Position != nil && v.Position.Src != nil {
+			// gqlparser turns \u escapes of lone surrogates into U+FFFD;
+			// graphql-js keeps them (and JSON.stringify writes them escaped).
+			if s, ok := rawStringValue(v.Position.Src.Input, v.Position.Start); ok {
+				return s, nil
+			}
+		}
+		return v.Raw, nil
+	case ast.EnumValue:
 		return v.Raw, nil
 	case ast.BooleanValue:
 		return v.Raw == "true", nil
@@ -492,6 +502,80 @@ func rawBlockString(input string, start int) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// rawStringValue decodes the string literal at rune offset start as
+// graphql-js 15 does, UTF-16 code unit by code unit; an unpaired surrogate
+// is kept, encoded as WTF-8 (writeJSONString escapes it back).
+func rawStringValue(input string, start int) (string, bool) {
+	i, n := 0, 0
+	for i < len(input) && n < start {
+		_, size := utf8.DecodeRuneInString(input[i:])
+		i += size
+		n++
+	}
+	if i >= len(input) || input[i] != '"' {
+		return "", false
+	}
+	var units []uint16
+	for j := i + 1; j < len(input); {
+		c := input[j]
+		switch {
+		case c == '"':
+			return wtf8(units), true
+		case c == '\\' && j+1 < len(input):
+			e := input[j+1]
+			j += 2
+			switch e {
+			case 'b':
+				units = append(units, '\b')
+			case 'f':
+				units = append(units, '\f')
+			case 'n':
+				units = append(units, '\n')
+			case 'r':
+				units = append(units, '\r')
+			case 't':
+				units = append(units, '\t')
+			case 'u':
+				if j+4 > len(input) {
+					return "", false
+				}
+				x, err := strconv.ParseUint(input[j:j+4], 16, 16)
+				if err != nil {
+					return "", false
+				}
+				units = append(units, uint16(x))
+				j += 4
+			default:
+				units = append(units, uint16(e))
+			}
+		default:
+			r, size := utf8.DecodeRuneInString(input[j:])
+			units = utf16.AppendRune(units, r)
+			j += size
+		}
+	}
+	return "", false
+}
+
+// wtf8 encodes UTF-16 code units, unpaired surrogates included.
+func wtf8(units []uint16) string {
+	b := make([]byte, 0, len(units))
+	for k := 0; k < len(units); k++ {
+		u := rune(units[k])
+		if utf16.IsSurrogate(u) {
+			if u < 0xDC00 && k+1 < len(units) && units[k+1] >= 0xDC00 && units[k+1] <= 0xDFFF {
+				b = utf8.AppendRune(b, utf16.DecodeRune(u, rune(units[k+1])))
+				k++
+				continue
+			}
+			b = append(b, 0xED, byte(0xA0|(u>>6)&0x1F), byte(0x80|u&0x3F))
+			continue
+		}
+		b = utf8.AppendRune(b, u)
+	}
+	return string(b)
 }
 
 // dedentBlockString is graphql-js 15's dedentBlockStringValue.
