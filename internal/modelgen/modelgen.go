@@ -1,28 +1,45 @@
 // Package modelgen turns an Amplify GraphQL transformer v2 schema into the two
 // outputs of GenerateBackendAPIModels: the DataStore model schema and the model
-// introspection schema, equal — key order, formatting and version hash
-// included — to what @aws-amplify/appsync-modelgen-plugin 2.15.3 produces
+// introspection schema, equal (key order, formatting and version hash
+// included) to what @aws-amplify/appsync-modelgen-plugin 2.15.3 produces
 // through @aws-amplify/graphql-generator 0.5.4 with its default options.
 //
-// The reference for every rule is ../../../shared/conformance/modelgen/FORMAT.md
-// (copied with the fixtures under testdata/) and the plugin's source; the code
-// mirrors the plugin's steps one for one, including the JavaScript semantics
-// that reach the output (object key order, undefined properties, truthiness,
-// JSON.stringify's text and number formatting).
+// The rules are those of testdata/FORMAT.md and of the plugin's source; the
+// code follows the plugin's steps one for one (schema.go: parsing and the
+// visitor's view of the schema; process.go: primary keys, indexes, relations,
+// many-to-many join models, auth; output.go: the two texts and the version),
+// including the JavaScript semantics that reach the output (jsvalue.go:
+// property order, undefined properties, truthiness, spread, JSON.stringify
+// with ECMAScript number formatting; naming.go: pluralize 8.0.0, change-case
+// 4.1.2, graphqlName).
 //
-// Text form: Result.Models is exactly the schema.js the javascript target
-// writes, `export const schema = ` + JSON.stringify(object, null, 4) + `;`
-// (4-space indentation, no trailing newline); Result.ModelIntrospectionSchema
-// is JSON.stringify(object, null, 4), as model-introspection.json.
+// Text form: Result.Models is exactly the schema.js that the javascript target
+// writes, "export const schema = " + JSON.stringify(object, null, 4) + ";"
+// (4-space indentation, no trailing newline; FORMAT.md sections 1 and 2);
+// Result.ModelIntrospectionSchema is JSON.stringify(object, null, 4), as
+// model-introspection.json.
 //
-// Differences from the official generator, all for input it does not reject
-// but should: the SDL is parsed and validated by gqlparser against the
-// Amplify directive definitions (graphql-generator skips validation), so
-// unknown directives or arguments, missing required arguments, repeated
-// non-repeatable directives and duplicate type names are errors here; and
-// directive arguments whose values are not of the declared kind where the
-// generator would use them as field names (e.g. `fields: [1]`) are errors
-// here instead of odd output.
+// Where it differs from the official generator, always by rejecting input the
+// official one accepts: the SDL is parsed and validated by gqlparser against
+// the Amplify directive definitions, while graphql-generator builds its
+// schema with validation off. So unknown directives (including @generation
+// and @conversation, which graphql-directives 1.1.1 does not declare) and
+// unknown or missing required directive arguments, non-repeatable directives
+// repeated on one field, duplicate type definitions (graphql-tools would
+// merge them) and invalid interface implementations are errors here. Directive
+// argument values of the wrong kind where the generator would use them as
+// field names (e.g. fields: [1], timestamps: {createdAt: 5}) are errors here
+// instead of odd output.
+//
+// Tests: golden files (testdata/expected, from the shared conformance
+// fixtures) for both primary-key options; the naming vectors; a differential
+// test against the pinned official generator, run as one node process
+// (testdata/ref/driver.mjs, installed by scripts/deps.d/20-modelgen-ref.sh),
+// over seeded random schemas (MODELGEN_DIFF_N, MODELGEN_DIFF_SEED) and
+// hand-written edge cases; FuzzGenerate. BenchmarkGenerateLarge and
+// BenchmarkGenerateLargeProcess time the 200-model schema of gen-large.mjs;
+// MODELGEN_REF_DIR=$PWD/testdata/ref node testdata/ref/bench.mjs
+// testdata/large/17-large-200-models.graphql times the official generator.
 package modelgen
 
 import (
