@@ -33,11 +33,13 @@ func TestGenerate_Large(t *testing.T) {
 		t.Fatal(err)
 	}
 	ref := startReference(t)
-	d, err := disagreement(ref, string(sdl), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d != "" {
-		t.Fatalf("200-model schema: %s", d)
+	for _, opts := range []Options{{}, {RespectPrimaryKeyAttributesOnConnectionField: boolPtr(false)}} {
+		d, err := disagreement(ref, string(sdl), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d != "" {
+			t.Errorf("200-model schema, options %s: %s", optString(opts), d)
+		}
 	}
 }
