@@ -52,6 +52,7 @@ func Start(ctx context.Context, opts Options, log *slog.Logger) (*Server, error)
 	}
 	svc, err := backend.New(ctx, store, backend.Config{
 		JobDuration: opts.JobDuration, TokenTTL: opts.TokenTTL, Buckets: opts.Buckets, Models: modelGenerator(),
+		Shared: opts.DatabaseURL != "", // replicas write to it too: no read cache
 	})
 	if err != nil {
 		store.Close()

@@ -72,6 +72,32 @@ func createBackend(app string) string {
 
 // TestServer_Replicas runs two servers on one PostgreSQL database.
 func TestServer_Replicas(t *testing.T) {
+	t.Run("ReadsSeeTheOtherReplicasWrites", func(t *testing.T) {
+		dsn, _ := createSchema(t)
+		a, b := startReplica(t, dsn, 0), startReplica(t, dsn, 0)
+		wait := func(r replica, env, id string) {
+			deadline := time.Now().Add(10 * time.Second)
+			for time.Now().Before(deadline) {
+				if s, _ := r.job(t, "shared", env, id); s == "COMPLETED" {
+					return
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			t.Fatalf("job %s did not complete", id)
+		}
+		_, m := a.call(t, "POST", "/backend", `{"appId":"shared","appName":"n","backendEnvironmentName":"dev"}`)
+		wait(a, "dev", m["jobId"].(string))
+		// b reads (a server with a private store would now cache this answer) ...
+		if code, m := b.call(t, "POST", "/backend/shared/details", `{}`); code != 200 || len(m["backendEnvironmentList"].([]any)) != 1 {
+			t.Fatalf("GetBackend on b: %d %v", code, m)
+		}
+		// ... a writes, and b must see it at once.
+		_, m = a.call(t, "POST", "/backend", `{"appId":"shared","appName":"n","backendEnvironmentName":"prod"}`)
+		wait(a, "prod", m["jobId"].(string))
+		if code, m := b.call(t, "POST", "/backend/shared/details", `{}`); code != 200 || len(m["backendEnvironmentList"].([]any)) != 2 {
+			t.Errorf("b after a's write: %d %v", code, m)
+		}
+	})
 	t.Run("SharedStateAndJobsFinishedOnce", func(t *testing.T) {
 		dsn, schema := createSchema(t)
 		rs := [2]replica{startReplica(t, dsn, 0), startReplica(t, dsn, 0)}
