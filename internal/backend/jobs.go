@@ -84,7 +84,7 @@ func (s *Service) FinishDueJobs(ctx context.Context) (int, error) {
 			return n, nil
 		}
 		for _, ref := range due {
-			if err := s.finish(ctx, ref.Partition, ref.AppID, ref.JobID, StatusCompleted, ""); err != nil {
+			if _, err := s.finish(ctx, ref.Partition, ref.AppID, ref.JobID, StatusCompleted, ""); err != nil {
 				return n, err
 			}
 			n++
@@ -104,8 +104,11 @@ func (s *Service) NextDue(ctx context.Context) (t time.Time, ok bool, err error)
 // finish moves a RUNNING job to a terminal status. COMPLETED applies the
 // job's effects in the same transaction; when they cannot be applied, the job
 // ends FAILED instead and nothing else changes.
-func (s *Service) finish(ctx context.Context, p Partition, appID, jobID, status, operation string) error {
+// It returns the finished job, or nil when the job was no longer RUNNING.
+func (s *Service) finish(ctx context.Context, p Partition, appID, jobID, status, operation string) (*Job, error) {
+	var final *Job
 	set := func(tx Tx, status, msg string) (*Job, error) {
+		final = nil
 		j, err := tx.Job(p, appID, jobID)
 		if err != nil || j == nil || j.Status != StatusRunning {
 			return nil, err
@@ -114,6 +117,7 @@ func (s *Service) finish(ctx context.Context, p Partition, appID, jobID, status,
 		if operation != "" {
 			j.Operation = operation
 		}
+		final = j
 		return j, tx.PutJob(p, j)
 	}
 	var failure *jobFailure
@@ -135,9 +139,9 @@ func (s *Service) finish(ctx context.Context, p Partition, appID, jobID, status,
 		})
 	}
 	if err != nil {
-		return fmt.Errorf("finish job %s: %w", jobID, err)
+		return nil, fmt.Errorf("finish job %s: %w", jobID, err)
 	}
-	return nil
+	return final, nil
 }
 
 // GetBackendJob returns a job listed under the environment.
@@ -194,9 +198,19 @@ func (s *Service) UpdateBackendJob(ctx context.Context, p Partition, in *ab.Upda
 	case job.Status != StatusRunning && status != "" && status != job.Status:
 		return nil, badRequestf("Job %s is already %s and cannot become %s", id, job.Status, status)
 	case job.Status == StatusRunning && (status == StatusCompleted || status == StatusFailed):
-		if err := s.finish(ctx, p, app, id, status, operation); err != nil {
+		finished, err := s.finish(ctx, p, app, id, status, operation)
+		if err != nil {
 			return nil, err
 		}
+		if finished == nil { // the runner finished it first: show what it did
+			got, err := s.GetBackendJob(ctx, p, &ab.GetBackendJobRequest{AppId: in.AppId, BackendEnvironmentName: in.BackendEnvironmentName, JobId: in.JobId})
+			if err != nil {
+				return nil, err
+			}
+			out := ab.UpdateBackendJobResponse(*got)
+			return &out, nil
+		}
+		job = finished
 	default: // only the operation (or nothing) changes
 		err = s.update(ctx, func(tx Tx) error {
 			j, err := s.listedJob(tx, p, app, env, id)
@@ -207,18 +221,12 @@ func (s *Service) UpdateBackendJob(ctx context.Context, p Partition, in *ab.Upda
 				j.Operation = operation
 			}
 			j.Updated = s.now()
+			job = j
 			return tx.PutJob(p, j)
 		})
 		if err != nil {
 			return nil, err
 		}
-	}
-	err = s.store.View(ctx, func(tx Tx) (err error) {
-		job, err = s.listedJob(tx, p, app, env, id)
-		return err
-	})
-	if err != nil {
-		return nil, err
 	}
 	out := ab.UpdateBackendJobResponse(jobObj(job, env))
 	return &out, nil
