@@ -106,7 +106,7 @@ func wrap(op string, err error) error {
 	return fmt.Errorf("%s: %w", op, err)
 }
 
-// Statements, prepared at Open.
+// Statements.
 var (
 	qApp    = query(`SELECT data FROM apps WHERE account = ? AND region = ? AND app_id = ?`)
 	qPutApp = query(`INSERT INTO apps (account, region, app_id, data) VALUES (?, ?, ?, ?)

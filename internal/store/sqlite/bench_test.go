@@ -6,10 +6,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/amplifylite/amplifylite/internal/backend"
+	"github.com/amplifylite/amplifylite/internal/store/sqlite"
 )
 
 // BenchmarkJobsPage measures one ListBackendJobs page (26 rows: a page of
@@ -82,6 +87,7 @@ func BenchmarkUpdate(b *testing.B) {
 	ctx := context.Background()
 	p := backend.Partition{Account: "123456789012", Region: "us-east-1"}
 	i := 0
+	c0 := cpuTime()
 	for b.Loop() {
 		i++
 		err := s.Update(ctx, func(tx backend.Tx) error {
@@ -91,4 +97,79 @@ func BenchmarkUpdate(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64((cpuTime()-c0).Microseconds())/float64(b.N), "cpu-µs/write")
+}
+
+// BenchmarkUpdateParallel measures small durable writes (one PutToken per
+// Update) from 16 and 64 concurrent writers, reporting writes/s and the
+// process CPU per write.
+func BenchmarkUpdateParallel(b *testing.B) {
+	for _, writers := range []int{16, 64} {
+		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
+			s := openAt(b, filepath.Join(b.TempDir(), "bench.db"))
+			defer s.Close()
+			ctx := context.Background()
+			p := backend.Partition{Account: "123456789012", Region: "us-east-1"}
+			var n atomic.Int64
+			b.SetParallelism((writers + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+			c0, t0 := cpuTime(), time.Now()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					id := fmt.Sprint(n.Add(1))
+					err := s.Update(ctx, func(tx backend.Tx) error {
+						return tx.PutToken(p, &backend.Token{AppID: "app", SessionID: id, Code: "123456", Expires: time.Now()})
+					})
+					if err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			b.StopTimer()
+			el, c := time.Since(t0), cpuTime()-c0
+			b.ReportMetric(float64(b.N)/el.Seconds(), "writes/s")
+			b.ReportMetric(float64(c.Microseconds())/float64(b.N), "cpu-µs/write")
+		})
+	}
+}
+
+// BenchmarkOpen measures Open on a new database file and on an existing
+// one (Close is not timed).
+func BenchmarkOpen(b *testing.B) {
+	ctx := context.Background()
+	b.Run("fresh", func(b *testing.B) {
+		dir := b.TempDir()
+		i := 0
+		for b.Loop() {
+			i++
+			s, err := sqlite.Open(ctx, filepath.Join(dir, strconv.Itoa(i), "amplifylite.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			s.Close()
+			b.StartTimer()
+		}
+	})
+	b.Run("existing", func(b *testing.B) {
+		path := filepath.Join(b.TempDir(), "amplifylite.db")
+		openAt(b, path).Close()
+		for b.Loop() {
+			s, err := sqlite.Open(ctx, path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			s.Close()
+			b.StartTimer()
+		}
+	})
+}
+
+// cpuTime is the process's user plus system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

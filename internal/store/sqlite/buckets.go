@@ -42,7 +42,7 @@ func encodeBucket(b *backend.Bucket) ([]byte, error) {
 	return json.Marshal(&c)
 }
 
-// Statements, prepared at Open.
+// Statements.
 var (
 	qBuckets = query(`SELECT data FROM (
 			SELECT name, data FROM buckets WHERE account = ?1 AND region = ?2

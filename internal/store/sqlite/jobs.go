@@ -140,8 +140,7 @@ func jobsSQL(f jobsFilter) string {
 
 func (t *tx) HasJobs(p backend.Partition, appID, env string) (bool, error) {
 	var n int
-	err := t.stmt(qHasJobs).QueryRowContext(t.ctx,
-		p.Account, p.Region, appID, env).Scan(&n)
+	err := t.scan(qHasJobs, []any{p.Account, p.Region, appID, env}, &n)
 	return n == 1, wrap("has jobs", err)
 }
 
@@ -151,7 +150,7 @@ func (t *tx) DueJobs(now time.Time, limit int) ([]backend.JobRef, error) {
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := t.stmt(qDueJobs).QueryContext(t.ctx, nanos(now), limit)
+	rows, err := t.query(qDueJobs, nanos(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("list due jobs: %w", err)
 	}
@@ -176,7 +175,7 @@ func (t *tx) NextDue() (time.Time, bool, error) {
 	return j.Due, true, nil
 }
 
-// Statements, prepared at Open.
+// Statements.
 var (
 	qJob       = query(`SELECT data FROM jobs WHERE account = ? AND region = ? AND app_id = ? AND job_id = ?`)
 	qUnlistJob = query(`DELETE FROM job_envs WHERE (account, region, app_id, env, created, job_id) IN (

@@ -74,8 +74,15 @@ var schemaV1 = []string{
 	) WITHOUT ROWID`,
 }
 
+// sqlConn is what migrations run on: a *sql.DB or a *sql.Conn.
+type sqlConn interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
 // migrate applies every pending step, each in its own transaction.
-func migrate(ctx context.Context, db *sql.DB) error {
+func migrate(ctx context.Context, db sqlConn) error {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY,
 		applied INTEGER NOT NULL
@@ -91,7 +98,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 }
 
 // step applies the next pending migration and reports whether none was left.
-func step(ctx context.Context, db *sql.DB) (done bool, err error) {
+func step(ctx context.Context, db sqlConn) (done bool, err error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return false, err

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/amplifylite/amplifylite/internal/backend"
 
@@ -25,16 +27,23 @@ var _ backend.Store = (*Store)(nil)
 // Memory is the path that opens a private in-memory database.
 const Memory = ":memory:"
 
-// Store is a backend.Store on SQLite. Writes go through one connection, so
-// Update transactions run one at a time; in file mode View transactions run on
-// a separate pool and read a snapshot without waiting for writers.
+// Store is a backend.Store on SQLite. Writes go through one connection, where
+// concurrent Updates are group-committed (see Update); in file mode View
+// transactions run on a pool of readers and read a snapshot without waiting
+// for writers.
 type Store struct {
-	path   string
-	writer *sql.DB
-	reader *sql.DB // == writer in memory mode
-	wstmts stmts
-	rstmts stmts
-	secret []byte
+	path    string
+	writer  *pool // one connection
+	readers *pool // == writer in memory mode
+	secret  []byte
+
+	mu      sync.Mutex
+	busy    bool    // an Update holds the writer
+	queue   []*call // Updates waiting for it, in arrival order
+	batches atomic.Int64
+
+	maxBatch     int
+	maxBatchTime time.Duration
 
 	closeOnce sync.Once
 	closeErr  error
@@ -51,36 +60,31 @@ func Open(ctx context.Context, path string) (*Store, error) {
 }
 
 func open(ctx context.Context, path string) (*Store, error) {
-	s := &Store{path: path}
+	s := &Store{path: path, maxBatch: maxBatch, maxBatchTime: maxBatchTime}
 	var err error
 	if path == Memory {
 		err = s.openMemory()
 	} else {
-		err = s.openFile(ctx, path)
+		err = s.openFile(path)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if err := migrate(ctx, s.writer); err != nil {
+	c, err := s.writer.get(ctx)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := migrate(ctx, c); err != nil {
+		s.writer.put(c, true)
 		s.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	secret, err := ensureSecret(ctx, s.writer)
+	s.secret, err = ensureSecret(ctx, c)
+	s.writer.put(c, err != nil)
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("secret: %w", err)
-	}
-	s.secret = secret
-	if s.wstmts, err = prepare(ctx, s.writer); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("prepare: %w", err)
-	}
-	s.rstmts = s.wstmts
-	if s.reader != s.writer {
-		if s.rstmts, err = prepare(ctx, s.reader); err != nil {
-			s.Close()
-			return nil, fmt.Errorf("prepare: %w", err)
-		}
 	}
 	return s, nil
 }
@@ -89,17 +93,18 @@ func open(ctx context.Context, path string) (*Store, error) {
 // connection to ":memory:" is a database of its own, so this one is the
 // writer and the reader and lives as long as the Store.
 func (s *Store) openMemory() error {
-	db, err := sql.Open("sqlite", Memory+"?"+params(false, "immediate"))
+	db, err := sql.Open("sqlite", Memory+"?"+params(false))
 	if err != nil {
 		return err
 	}
-	singleConn(db)
-	s.writer, s.reader = db, db
+	s.writer = newPool(db, 1)
+	s.readers = s.writer
 	return nil
 }
 
-// openFile opens the writer connection and the reader pool on path.
-func (s *Store) openFile(ctx context.Context, path string) error {
+// openFile prepares the writer and the reader pool on path; connections
+// open on first use, the writer's first, which switches the file to WAL.
+func (s *Store) openFile(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -108,40 +113,27 @@ func (s *Store) openFile(ctx context.Context, path string) error {
 		return err
 	}
 	name := "file:" + (&url.URL{Path: filepath.ToSlash(abs)}).EscapedPath()
-	if s.writer, err = sql.Open("sqlite", name+"?"+params(false, "immediate")+"&_journal_mode=WAL"); err != nil {
+	w, err := sql.Open("sqlite", name+"?"+params(false)+"&_journal_mode=WAL")
+	if err != nil {
 		return err
 	}
-	singleConn(s.writer)
-	// The writer switches the file to WAL before any reader opens it.
-	if err := s.writer.PingContext(ctx); err != nil {
-		s.writer.Close()
+	r, err := sql.Open("sqlite", name+"?"+params(true))
+	if err != nil {
+		w.Close()
 		return err
 	}
-	if s.reader, err = sql.Open("sqlite", name+"?"+params(true, "deferred")); err != nil {
-		s.writer.Close()
-		return err
-	}
-	n := max(4, runtime.GOMAXPROCS(0))
-	s.reader.SetMaxOpenConns(n)
-	s.reader.SetMaxIdleConns(n)
+	s.writer = newPool(w, 1)
+	s.readers = newPool(r, max(4, runtime.GOMAXPROCS(0)))
 	return nil
 }
 
-// singleConn makes db one connection that is never closed while db is open.
-func singleConn(db *sql.DB) {
-	db.SetMaxOpenConns(1)
-	db.SetMaxIdleConns(1)
-	db.SetConnMaxLifetime(0)
-	db.SetConnMaxIdleTime(0)
-}
-
 // params are the DSN parameters every connection is opened with.
-func params(queryOnly bool, txlock string) string {
+func params(queryOnly bool) string {
 	v := url.Values{}
 	v.Set("_busy_timeout", "10000")
 	v.Set("_synchronous", "FULL")
 	v.Set("_foreign_keys", "1")
-	v.Set("_txlock", txlock)
+	v.Set("_txlock", "immediate") // for migrate; other transactions BEGIN explicitly
 	if queryOnly {
 		v.Set("_query_only", "1")
 	}
@@ -149,7 +141,7 @@ func params(queryOnly bool, txlock string) string {
 }
 
 // ensureSecret creates the database's secret on first use and returns it.
-func ensureSecret(ctx context.Context, db *sql.DB) ([]byte, error) {
+func ensureSecret(ctx context.Context, db sqlConn) ([]byte, error) {
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
 		return nil, err
@@ -175,57 +167,34 @@ func (s *Store) Secret(ctx context.Context) ([]byte, error) {
 	return append([]byte(nil), s.secret...), nil
 }
 
-// Update runs fn in one write transaction, committed (durably) when fn
-// returns nil and rolled back otherwise; fn's error is returned unchanged.
-func (s *Store) Update(ctx context.Context, fn func(backend.Tx) error) error {
-	return s.run(ctx, s.writer, s.wstmts, false, fn)
-}
-
 // View runs fn in a read-only transaction that sees one snapshot.
 func (s *Store) View(ctx context.Context, fn func(backend.Tx) error) error {
-	return s.run(ctx, s.reader, s.rstmts, true, fn)
-}
-
-func (s *Store) run(ctx context.Context, db *sql.DB, st stmts, readOnly bool, fn func(backend.Tx) error) (err error) {
-	sqlTx, err := db.BeginTx(ctx, nil)
+	c, err := s.readers.get(ctx)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	done := false
-	defer func() {
-		if !done {
-			sqlTx.Rollback() // fn panicked
-		}
-	}()
-	err = fn(&tx{ctx: ctx, tx: sqlTx, stmts: st, readOnly: readOnly})
-	done = true
-	if err != nil || readOnly {
-		if rbErr := sqlTx.Rollback(); rbErr != nil && err == nil && !errors.Is(rbErr, sql.ErrTxDone) {
-			return fmt.Errorf("end read: %w", rbErr)
-		}
 		return err
 	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+	broken := false
+	defer func() { s.readers.put(c, broken) }()
+	if err := c.exec(ctx, `BEGIN`); err != nil {
+		broken = true
+		return fmt.Errorf("begin: %w", err)
 	}
-	return nil
+	defer func() {
+		// Failing that, the connection may still be in a transaction.
+		broken = c.exec(context.WithoutCancel(ctx), qRollback) != nil
+	}()
+	return fn(&tx{ctx: ctx, c: c, readOnly: true})
 }
 
 // Close closes every connection. Later calls return the first call's result.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		var errs []error
-		if s.rstmts != nil && s.reader != s.writer {
-			errs = append(errs, s.rstmts.close())
-		}
-		if s.wstmts != nil {
-			errs = append(errs, s.wstmts.close())
-		}
-		if s.reader != nil && s.reader != s.writer {
-			errs = append(errs, s.reader.Close())
+		if s.readers != nil && s.readers != s.writer {
+			errs = append(errs, s.readers.close())
 		}
 		if s.writer != nil {
-			errs = append(errs, s.writer.Close())
+			errs = append(errs, s.writer.close())
 		}
 		if err := errors.Join(errs...); err != nil {
 			s.closeErr = fmt.Errorf("close database: %w", err)

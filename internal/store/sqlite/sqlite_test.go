@@ -120,3 +120,15 @@ func TestOpen_RefusesNewerSchema(t *testing.T) {
 		t.Log(err)
 	}
 }
+
+// TestQueries_Prepare checks that every statement compiles against the
+// schema: they are prepared only on first use.
+func TestQueries_Prepare(t *testing.T) {
+	s := openAt(t, sqlite.Memory)
+	defer s.Close()
+	for _, q := range sqlite.Queries {
+		if err := sqlite.Prepare(t, s, q); err != nil {
+			t.Errorf("%v\n%s", err, q)
+		}
+	}
+}

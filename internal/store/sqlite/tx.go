@@ -12,36 +12,43 @@ import (
 // errReadOnly is returned by writes inside View.
 var errReadOnly = errors.New("write in a read-only transaction")
 
-// tx implements backend.Tx on one SQL transaction.
+// tx implements backend.Tx on the transaction open on c.
 type tx struct {
 	ctx      context.Context
-	tx       *sql.Tx
-	stmts    stmts
+	c        *conn
 	readOnly bool
-}
-
-// stmt returns q's prepared statement bound to the transaction.
-func (t *tx) stmt(q string) *sql.Stmt {
-	st, ok := t.stmts[q]
-	if !ok {
-		panic("sqlite: unregistered query: " + q)
-	}
-	return t.tx.StmtContext(t.ctx, st)
 }
 
 func (t *tx) exec(q string, args ...any) error {
 	if t.readOnly {
 		return errReadOnly
 	}
-	_, err := t.stmt(q).ExecContext(t.ctx, args...)
-	return err
+	return t.c.exec(t.ctx, q, args...)
+}
+
+// query runs q and returns its rows.
+func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
+	st, err := t.c.stmt(t.ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(t.ctx, args...)
+}
+
+// scan scans the single row q returns into dest; sql.ErrNoRows if none.
+func (t *tx) scan(q string, args []any, dest ...any) error {
+	st, err := t.c.stmt(t.ctx, q)
+	if err != nil {
+		return err
+	}
+	return st.QueryRowContext(t.ctx, args...).Scan(dest...)
 }
 
 // get decodes the data column of the single row query returns into dst and
 // reports whether there was one.
 func (t *tx) get(dst any, q string, args ...any) (bool, error) {
 	var data []byte
-	err := t.stmt(q).QueryRowContext(t.ctx, args...).Scan(&data)
+	err := t.scan(q, args, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -53,7 +60,7 @@ func (t *tx) get(dst any, q string, args ...any) (bool, error) {
 
 // list decodes the data column of every row query returns.
 func list[T any](t *tx, q string, args ...any) ([]T, error) {
-	rows, err := t.stmt(q).QueryContext(t.ctx, args...)
+	rows, err := t.query(q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -127,6 +127,67 @@ func testConcurrency(t *testing.T, h Harness) {
 	})
 }
 
+// testMixedOutcomes runs concurrent Updates of which some fail and some
+// panic: exactly the ones that returned nil are kept, before and after
+// reopening.
+func testMixedOutcomes(t *testing.T, h Harness) {
+	writers, updates := 16, 20
+	f := open(t, h)
+	errAbort := errors.New("abort")
+	outcome := func(w, i int) int { return (w + i) % 4 } // 0 fails, 1 panics, else succeeds
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for i := range updates {
+				var err error
+				panicked := func() (panicked bool) {
+					defer func() { panicked = recover() != nil }()
+					err = f.s.Update(context.Background(), func(tx backend.Tx) error {
+						if err := tx.PutToken(p1, &backend.Token{AppID: "a", SessionID: fmt.Sprintf("%d-%d", w, i), Code: "1", Expires: at(1)}); err != nil {
+							return err
+						}
+						switch outcome(w, i) {
+						case 0:
+							return errAbort
+						case 1:
+							panic("boom")
+						}
+						return nil
+					})
+					return false
+				}()
+				var want error
+				if outcome(w, i) == 0 {
+					want = errAbort
+				}
+				if panicked != (outcome(w, i) == 1) || !errors.Is(err, want) {
+					t.Errorf("Update %d-%d = %v, panicked %v; want %v, panicked %v", w, i, err, panicked, want, outcome(w, i) == 1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	verify := func(when string) {
+		f.view(func(tx backend.Tx) error {
+			for w := range writers {
+				for i := range updates {
+					tok, err := tx.Token(p1, "a", fmt.Sprintf("%d-%d", w, i))
+					check(t, err)
+					if kept, want := tok != nil, outcome(w, i) > 1; kept != want {
+						t.Errorf("%s: token %d-%d kept = %v, want %v", when, w, i, kept, want)
+					}
+				}
+			}
+			return nil
+		})
+	}
+	verify("after the Updates")
+	if h.Reopen != nil {
+		f.reopen()
+		verify("after reopening")
+	}
+}
+
 // counterJob is the id of the job written when the counter was n.
 func counterJob(n int) string { return fmt.Sprintf("n%05d", n) }
 

@@ -39,6 +39,7 @@ func Run(t *testing.T, h Harness) {
 		{"Transactions", testTransactions},
 		{"Isolation", testIsolation},
 		{"Concurrency", testConcurrency},
+		{"MixedOutcomes", testMixedOutcomes},
 		{"Durability", testDurability},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
