@@ -50,6 +50,9 @@ func FuzzGenerate(f *testing.F) {
 			if strings.HasPrefix(se.Message, "internal error") {
 				t.Fatalf("generator bug: %v", err)
 			}
+			if se.Line <= 0 || se.Column <= 0 {
+				t.Fatalf("error without a position: %v", err)
+			}
 			return
 		}
 		if !strings.HasPrefix(res.Models, modelsPrefix) || !strings.HasSuffix(res.Models, ";") {

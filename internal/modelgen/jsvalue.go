@@ -339,18 +339,15 @@ func (w *jsonWriter) newline() {
 // omitted reports whether JSON.stringify skips v as a property value.
 func omitted(v any) bool {
 	switch v.(type) {
-	case jsUndefined, jsFunction:
+	case jsUndefined:
 		return true
 	}
 	return false
 }
 
-// jsFunction stands for a JavaScript function value (JSON.stringify skips it).
-type jsFunction struct{}
-
 func (w *jsonWriter) value(v any) {
 	switch x := v.(type) {
-	case nil, jsUndefined, jsFunction:
+	case nil, jsUndefined:
 		w.buf.writeString("null")
 	case bool:
 		if x {
@@ -615,7 +612,7 @@ func stringifyCompact(v any) string {
 // jsonRoundTrip is JSON.parse(JSON.stringify(v)) for values without functions.
 func jsonRoundTrip(v any) any {
 	switch x := v.(type) {
-	case jsUndefined, jsFunction:
+	case jsUndefined:
 		return nil
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {

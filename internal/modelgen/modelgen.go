@@ -67,7 +67,7 @@ type Result struct {
 }
 
 // SchemaError is a schema the generator rejects. Line and Column (1-based)
-// locate it in the schema text; they are 0 when no position applies.
+// locate it in the schema text (the type, field or directive concerned).
 type SchemaError struct {
 	Line    int
 	Column  int

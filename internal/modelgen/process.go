@@ -493,7 +493,7 @@ func (r *run) processIndex(m *model) error {
 }
 
 func (r *run) defaultIndexName(modelName string, fields []any, pos *ast.Position) (string, error) {
-	b := lcfirst(r.plural(modelName)) + "By"
+	b := indexPrefix(modelName) + "By"
 	for i, f := range fields {
 		s, ok := f.(string)
 		if !ok {

@@ -299,9 +299,10 @@ func gqlErr(err error) error {
 			// graphql-js says "Unknown type"
 			msg = "Unknown type " + strings.Trim(strings.TrimSuffix(rest, "."), `"`)
 		}
-		se := &SchemaError{Message: msg}
+		se := &SchemaError{Message: msg, Line: 1, Column: 1}
 		if len(ge.Locations) > 0 {
-			se.Line, se.Column = ge.Locations[0].Line, ge.Locations[0].Column
+			// gqlparser can say column 0 after a multi-line token
+			se.Line, se.Column = max(1, ge.Locations[0].Line), max(1, ge.Locations[0].Column)
 		}
 		return se
 	}
@@ -309,14 +310,14 @@ func gqlErr(err error) error {
 	if errors.As(err, &list) && len(list) > 0 {
 		return gqlErr(list[0])
 	}
-	return &SchemaError{Message: err.Error()}
+	return &SchemaError{Message: err.Error(), Line: 1, Column: 1}
 }
 
 // errAt returns a *SchemaError at pos.
 func errAt(pos *ast.Position, format string, args ...any) error {
-	se := &SchemaError{Message: fmt.Sprintf(format, args...)}
+	se := &SchemaError{Message: fmt.Sprintf(format, args...), Line: 1, Column: 1}
 	if pos != nil {
-		se.Line, se.Column = pos.Line, pos.Column
+		se.Line, se.Column = max(1, pos.Line), max(1, pos.Column)
 	}
 	return se
 }
