@@ -229,7 +229,7 @@ func randomSchema(seed int64) *rSchema {
 		g.s.types = append(g.s.types, t)
 	}
 	// models
-	nModels := 1 + g.rnd.Intn(5)
+	nModels := 1 + g.rnd.Intn(7)
 	for _, i := range g.rnd.Perm(len(rModelNames))[:nModels] {
 		name := rModelNames[i]
 		t := &rType{keyword: "type", name: name, directives: []string{g.modelDirective()}}
@@ -325,7 +325,7 @@ func randomSchema(seed int64) *rSchema {
 		f.directives = append(f.directives, d)
 	}
 	// relations
-	nRel := g.rnd.Intn(5)
+	nRel := g.rnd.Intn(8)
 	m2m := 0
 	for k := 0; k < nRel; k++ {
 		a := g.models[g.rnd.Intn(len(g.models))]
