@@ -76,6 +76,17 @@ var edgeCases = []string{
 	"type A @model { x: Int }\n# trailing comment",
 	"type A @model { x: Int, y: Int, }",
 	`type A @model @auth(rules: [{allow: owner, ownerField: "x\ud800y\udc00\ud83d"}]) { x: Int }`,
+	`type A @model { b: B @hasOne } type B @model { k: ID! @primaryKey a: A @belongsTo(fields: ["k"]) }`,
+	`type A @model { bs: [B] @hasMany } type B @model { k: ID! @primaryKey(sortKeyFields: ["s"]) s: Int! a: A @belongsTo(fields: ["k"]) }`,
+	`type A @model { b: B @hasOne } type B @model { as: [A] @belongsTo }`,
+	`type A @model { bs: [B] @hasMany } type B @model { a: A @belongsTo(references: ["x"]) x: ID }`,
+	`type A @model { bs: [B] @hasMany(references: ["x"]) } type B @model { a: A @belongsTo x: ID }`,
+	`type A @model { b: B @hasOne(references: ["x"]) } type B @model { x: ID }`,
+	`type A @model { bs: [B] @hasMany(indexName: "nope", fields: ["id"]) } type B @model { x: ID }`,
+	`type A @model { b: B @hasOne } type B @model { a: A @belongsTo(fields: ["123", "7", "x"]) }`,
+	`type A @model { b: B @hasOne(fields: ["2", "10"]) } type B @model { k: ID! @primaryKey(sortKeyFields: ["s"]) s: Int! }`,
+	`type A @model { bs: [B] @hasMany(fields: ["id"]) } type B @model { a: A @belongsTo(fields: ["aId"]) aId: ID }`,
+	`type A @model { bs: [B] @hasMany(indexName: "byA") } type B @model { aId: ID @index(name: "byA") }`,
 }
 
 func TestGenerate_DifferentialEdgeCases(t *testing.T) {
