@@ -10,7 +10,8 @@ import (
 const largeSchema = "testdata/large/17-large-200-models.graphql"
 
 // BenchmarkGenerateLarge times both outputs for the 200-model schema; compare
-// with `node testdata/ref/bench.mjs testdata/large/17-large-200-models.graphql`.
+// with `node testdata/ref/bench.mjs testdata/large/17-large-200-models.graphql`
+// (run in this folder).
 func BenchmarkGenerateLarge(b *testing.B) {
 	sdl, err := os.ReadFile(filepath.FromSlash(largeSchema))
 	if err != nil {

@@ -38,8 +38,10 @@
 // over seeded random schemas (MODELGEN_DIFF_N, MODELGEN_DIFF_SEED) and
 // hand-written edge cases; FuzzGenerate. BenchmarkGenerateLarge and
 // BenchmarkGenerateLargeProcess time the 200-model schema of gen-large.mjs;
-// MODELGEN_REF_DIR=$PWD/testdata/ref node testdata/ref/bench.mjs
-// testdata/large/17-large-200-models.graphql times the official generator.
+// node testdata/ref/bench.mjs testdata/large/17-large-200-models.graphql
+// times the official generator (testdata/ref holds copies of the shared
+// reference.mjs, bench.mjs and gen-large.mjs that default to the install
+// there).
 package modelgen
 
 import (
