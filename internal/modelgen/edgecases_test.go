@@ -87,6 +87,10 @@ var edgeCases = []string{
 	`type A @model { b: B @hasOne(fields: ["2", "10"]) } type B @model { k: ID! @primaryKey(sortKeyFields: ["s"]) s: Int! }`,
 	`type A @model { bs: [B] @hasMany(fields: ["id"]) } type B @model { a: A @belongsTo(fields: ["aId"]) aId: ID }`,
 	`type A @model { bs: [B] @hasMany(indexName: "byA") } type B @model { aId: ID @index(name: "byA") }`,
+	`directive @foo(x: Int, s: [String]) on OBJECT | FIELD_DEFINITION  type A @model @foo(x: 1, s: ["a"]) { y: Int @foo }`,
+	`scalar AWSJSON  type A @model { j: AWSJSON }`,
+	`enum AuthStrategy { owner }  type A @model @auth(rules: [{allow: owner}]) { x: Int }`,
+	`type A @model { x: Int } type B { a: A as: [A]! }`,
 }
 
 func TestGenerate_DifferentialEdgeCases(t *testing.T) {
