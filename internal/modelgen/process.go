@@ -49,11 +49,6 @@ type enumType struct {
 	values *jsObject // constantCase(value) -> value
 }
 
-type operation struct {
-	f    *field
-	kind string
-}
-
 // run holds one visitor's state: one target, one set of options.
 type run struct {
 	opts     resolvedOptions

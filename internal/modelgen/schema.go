@@ -401,19 +401,7 @@ type model struct {
 	pos        *ast.Position
 }
 
-// objectKind classifies the definitions the visitor sees.
-type typeKind uint8
-
-const (
-	kindModel typeKind = iota + 1
-	kindNonModel
-	kindEnum
-	kindInput
-	kindUnion
-	kindInterface
-)
-
-// converter turns AST nodes into the generator's objects.
+// convertValue is graphql-js's valueFromASTUntyped.
 func convertValue(v *ast.Value) (any, error) {
 	if v == nil {
 		return undefinedValue, nil
