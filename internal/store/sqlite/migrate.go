@@ -83,10 +83,7 @@ type sqlConn interface {
 
 // migrate applies every pending step, each in its own transaction.
 func migrate(ctx context.Context, db sqlConn) error {
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY,
-		applied INTEGER NOT NULL
-	)`); err != nil {
+	if _, err := db.ExecContext(ctx, qCreateMigrations); err != nil {
 		return err
 	}
 	for {
@@ -96,6 +93,11 @@ func migrate(ctx context.Context, db sqlConn) error {
 		}
 	}
 }
+
+const qCreateMigrations = `CREATE TABLE IF NOT EXISTS schema_migrations (
+	version INTEGER PRIMARY KEY,
+	applied INTEGER NOT NULL
+)`
 
 // step applies the next pending migration and reports whether none was left.
 func step(ctx context.Context, db sqlConn) (done bool, err error) {
@@ -114,13 +116,19 @@ func step(ctx context.Context, db sqlConn) (done bool, err error) {
 	case v == len(migrations):
 		return true, nil
 	}
-	for _, stmt := range migrations[v] {
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
-			return false, fmt.Errorf("version %d: %w", v+1, err)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied) VALUES (?, ?)`, v+1, time.Now().UnixNano()); err != nil {
+	if err := apply(ctx, tx, v); err != nil {
 		return false, err
 	}
 	return false, tx.Commit()
+}
+
+// apply runs migrations[v] in tx and records version v+1.
+func apply(ctx context.Context, tx *sql.Tx, v int) error {
+	for _, stmt := range migrations[v] {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("version %d: %w", v+1, err)
+		}
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied) VALUES (?, ?)`, v+1, time.Now().UnixNano())
+	return err
 }

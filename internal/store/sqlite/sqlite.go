@@ -5,7 +5,6 @@ package sqlite
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -65,28 +64,33 @@ func open(ctx context.Context, path string) (*Store, error) {
 	if path == Memory {
 		err = s.openMemory()
 	} else {
-		err = s.openFile(path)
+		err = s.openFile(ctx, path)
 	}
-	if err != nil {
-		return nil, err
+	if err == nil && s.secret == nil {
+		err = s.loadSecret(ctx)
 	}
-	c, err := s.writer.get(ctx)
 	if err != nil {
 		s.Close()
 		return nil, err
-	}
-	if err := migrate(ctx, c); err != nil {
-		s.writer.put(c, true)
-		s.Close()
-		return nil, fmt.Errorf("migrate: %w", err)
-	}
-	s.secret, err = ensureSecret(ctx, c)
-	s.writer.put(c, err != nil)
-	if err != nil {
-		s.Close()
-		return nil, fmt.Errorf("secret: %w", err)
 	}
 	return s, nil
+}
+
+// loadSecret reads the secret on the writer, migrating an older database
+// first and building the schema in memory mode.
+func (s *Store) loadSecret(ctx context.Context) error {
+	c, err := s.writer.get(ctx)
+	if err != nil {
+		return err
+	}
+	if s.path == Memory {
+		_, err = build(ctx, c)
+	}
+	if err == nil {
+		s.secret, err = load(ctx, c)
+	}
+	s.writer.put(c, err != nil)
+	return err
 }
 
 // openMemory opens one connection to a new in-memory database: every
@@ -102,9 +106,10 @@ func (s *Store) openMemory() error {
 	return nil
 }
 
-// openFile prepares the writer and the reader pool on path; connections
-// open on first use, the writer's first, which switches the file to WAL.
-func (s *Store) openFile(path string) error {
+// openFile creates the database file if needed (keeping its secret) and
+// prepares the writer and the reader pool on it; connections open on
+// first use.
+func (s *Store) openFile(ctx context.Context, path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -112,12 +117,14 @@ func (s *Store) openFile(path string) error {
 	if err != nil {
 		return err
 	}
-	name := "file:" + (&url.URL{Path: filepath.ToSlash(abs)}).EscapedPath()
-	w, err := sql.Open("sqlite", name+"?"+params(false)+"&_journal_mode=WAL")
+	if s.secret, err = create(ctx, abs); err != nil {
+		return fmt.Errorf("create: %w", err)
+	}
+	w, err := sql.Open("sqlite", dsn(abs)+"?"+params(false))
 	if err != nil {
 		return err
 	}
-	r, err := sql.Open("sqlite", name+"?"+params(true))
+	r, err := sql.Open("sqlite", dsn(abs)+"?"+params(true))
 	if err != nil {
 		w.Close()
 		return err
@@ -138,22 +145,6 @@ func params(queryOnly bool) string {
 		v.Set("_query_only", "1")
 	}
 	return v.Encode()
-}
-
-// ensureSecret creates the database's secret on first use and returns it.
-func ensureSecret(ctx context.Context, db sqlConn) ([]byte, error) {
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		return nil, err
-	}
-	if _, err := db.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES ('secret', ?) ON CONFLICT(key) DO NOTHING`, key); err != nil {
-		return nil, err
-	}
-	var got []byte
-	if err := db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'secret'`).Scan(&got); err != nil {
-		return nil, err
-	}
-	return got, nil
 }
 
 // Name returns "sqlite".

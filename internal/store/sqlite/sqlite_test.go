@@ -1,8 +1,11 @@
 package sqlite_test
 
 import (
+	"bytes"
 	"context"
+	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -131,4 +134,65 @@ func TestQueries_Prepare(t *testing.T) {
 			t.Errorf("%v\n%s", err, q)
 		}
 	}
+}
+
+func TestOpen_Fresh(t *testing.T) {
+	check := func(t *testing.T, s *sqlite.Store) {
+		t.Helper()
+		if got := sqlite.Pragma(t, s, "journal_mode"); got != "wal" {
+			t.Errorf("journal_mode = %s, want wal", got)
+		}
+		if got, want := sqlite.SchemaVersion(t, s), sqlite.LatestVersion; got != want {
+			t.Errorf("schema version = %d, want %d", got, want)
+		}
+	}
+	t.Run("NothingLeftBehind", func(t *testing.T) {
+		dir := t.TempDir()
+		s := openAt(t, filepath.Join(dir, "x.db"))
+		check(t, s)
+		s.Close()
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if e.Name() != "x.db" {
+				t.Errorf("%s left in the data directory", e.Name())
+			}
+		}
+	})
+	t.Run("ConcurrentOpensShareOneDatabase", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "x.db")
+		secrets := make([][]byte, 8)
+		var wg sync.WaitGroup
+		for i := range secrets {
+			wg.Go(func() {
+				s, err := sqlite.Open(context.Background(), path)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				defer s.Close()
+				secrets[i], err = s.Secret(context.Background())
+				if err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		for i, sec := range secrets {
+			if len(sec) == 0 || !bytes.Equal(sec, secrets[0]) {
+				t.Errorf("Store %d has secret %x, Store 0 %x", i, sec, secrets[0])
+			}
+		}
+	})
+	t.Run("EmptyFileBuiltInPlace", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "x.db")
+		if err := os.WriteFile(path, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s := openAt(t, path)
+		defer s.Close()
+		check(t, s)
+	})
 }
