@@ -36,7 +36,7 @@ func (s *Service) apply(tx Tx, p Partition, j *Job) error {
 		})
 	case ab.OpUpdateBackendAuth:
 		return applyPayload(j, func(in *ab.UpdateBackendAuthRequest) error {
-			return s.merge(tx, p, j, KindAuth, *in.ResourceName, in.ResourceConfig, nil)
+			return s.edit(tx, p, j, KindAuth, *in.ResourceName, mergeInto(in.ResourceConfig))
 		})
 	case ab.OpDeleteBackendAuth:
 		return applyPayload(j, func(in *ab.DeleteBackendAuthRequest) error { return s.remove(tx, p, j, KindAuth, *in.ResourceName) })
@@ -49,12 +49,8 @@ func (s *Service) apply(tx Tx, p Partition, j *Job) error {
 		})
 	case ab.OpUpdateBackendAPI:
 		return applyPayload(j, func(in *ab.UpdateBackendAPIRequest) error {
-			return s.merge(tx, p, j, KindAPI, *in.ResourceName, in.ResourceConfig, func(merged json.RawMessage) error {
-				var cfg ab.BackendAPIResourceConfig
-				if err := json.Unmarshal(merged, &cfg); err != nil {
-					return err
-				}
-				return s.checkSchema(str(cfg.TransformSchema))
+			return s.edit(tx, p, j, KindAPI, *in.ResourceName, mergeInto(in.ResourceConfig), func(r *Resource) error {
+				return s.checkSchema(apiSchema(r))
 			})
 		})
 	case ab.OpDeleteBackendAPI:
@@ -67,7 +63,7 @@ func (s *Service) apply(tx Tx, p Partition, j *Job) error {
 		return applyPayload(j, func(in *ab.ImportBackendStorageRequest) error { return s.applyImportStorage(tx, p, j, in) })
 	case ab.OpUpdateBackendStorage:
 		return applyPayload(j, func(in *ab.UpdateBackendStorageRequest) error {
-			return s.merge(tx, p, j, KindStorage, *in.ResourceName, nil, func(json.RawMessage) error { return nil }, func(r *Resource) error {
+			return s.edit(tx, p, j, KindStorage, *in.ResourceName, func(r *Resource) error {
 				var cfg ab.CreateBackendStorageResourceConfig
 				if err := json.Unmarshal(r.Config, &cfg); err != nil {
 					return err
@@ -232,34 +228,32 @@ func (s *Service) putNew(tx Tx, p Partition, j *Job, kind ResourceKind, name str
 	return tx.PutResource(p, r)
 }
 
-// merge applies an update to an existing resource: the update's JSON members
-// are merged into the stored config (check vets the result), and edits run
-// on the resource afterwards.
-func (s *Service) merge(tx Tx, p Partition, j *Job, kind ResourceKind, name string, update any, check func(json.RawMessage) error, edits ...func(*Resource) error) error {
+// edit applies steps, in order, to an existing resource of the job's
+// environment and stores the result; a step's error fails the job.
+func (s *Service) edit(tx Tx, p Partition, j *Job, kind ResourceKind, name string, steps ...func(*Resource) error) error {
 	r, err := requireResource(tx, p, j.AppID, j.Envs[0], kind, name)
 	if err != nil {
 		return failJob("%s", err.Error())
 	}
-	if update != nil {
-		patch, err := json.Marshal(update)
-		if err != nil {
-			return err
-		}
-		if r.Config, err = mergeJSON(r.Config, patch); err != nil {
-			return err
-		}
-	}
-	if check != nil {
-		if err := check(r.Config); err != nil {
-			return err
-		}
-	}
-	for _, edit := range edits {
-		if err := edit(r); err != nil {
+	for _, step := range steps {
+		if err := step(r); err != nil {
 			return err
 		}
 	}
 	return tx.PutResource(p, r)
+}
+
+// mergeInto is the edit step of an update: the update's members are merged
+// into the stored config, and members it lacks keep their values.
+func mergeInto(update any) func(*Resource) error {
+	return func(r *Resource) error {
+		patch, err := json.Marshal(update)
+		if err != nil {
+			return err
+		}
+		r.Config, err = mergeJSON(r.Config, patch)
+		return err
+	}
 }
 
 func (s *Service) remove(tx Tx, p Partition, j *Job, kind ResourceKind, name string) error {
@@ -393,6 +387,9 @@ func mergeJSON(base, patch json.RawMessage) (json.RawMessage, error) {
 }
 
 func mergeValues(base, patch any) any {
+	if patch == nil { // an absent update (JSON null) changes nothing
+		return base
+	}
 	bm, ok1 := base.(map[string]any)
 	pm, ok2 := patch.(map[string]any)
 	if !ok1 || !ok2 {

@@ -60,6 +60,10 @@ func TestOperations_Lifecycle(t *testing.T) {
 	if !strings.Contains(api.raw, `"AUTOMERGE"`) || !strings.Contains(api.raw, `"apiName":"api1"`) {
 		t.Errorf("UpdateBackendAPI did not merge: %s", api.raw)
 	}
+	h.job("/backend/app1/api/dev", `{"resourceName":"api1"}`) // no resourceConfig: nothing changes
+	if again := h.ok(h.post("/backend/app1/api/dev/details", `{"resourceName":"api1"}`)); again.raw != api.raw {
+		t.Errorf("an update without resourceConfig changed the API:\n%s\n%s", api.raw, again.raw)
+	}
 	models := h.ok(h.post("/backend/app1/api/dev/getModels", `{"resourceName":"api1"}`))
 	if models.str("status") != "STALE" || models.body["models"] != nil {
 		t.Errorf("GetBackendAPIModels before generation: %s", models.raw)
