@@ -29,32 +29,12 @@ func requireEnv(tx Tx, p Partition, appID, env string) error {
 	return nil
 }
 
-func findEnv(tx Tx, p Partition, appID, env string) (*Env, error) {
-	envs, err := tx.Envs(p, appID)
-	if err != nil {
-		return nil, err
-	}
-	for i := range envs {
-		if envs[i].Name == env {
-			return &envs[i], nil
-		}
-	}
-	return nil, nil
-}
+func findEnv(tx Tx, p Partition, appID, env string) (*Env, error) { return tx.Env(p, appID, env) }
 
 // findResource returns the environment's resource of the kind, and name when
 // name is not empty.
 func findResource(tx Tx, p Partition, appID, env string, kind ResourceKind, name string) (*Resource, error) {
-	rs, err := tx.Resources(p, appID, env)
-	if err != nil {
-		return nil, err
-	}
-	for i := range rs {
-		if rs[i].Kind == kind && (name == "" || rs[i].Name == name) {
-			return &rs[i], nil
-		}
-	}
-	return nil, nil
+	return tx.Resource(p, appID, env, kind, name)
 }
 
 var kindTypes = map[ResourceKind]string{KindAuth: TypeAuth, KindAPI: TypeAPI, KindStorage: TypeStorage}

@@ -32,12 +32,17 @@ type Tx interface {
 
 	// Envs lists an app's environments, oldest first.
 	Envs(p Partition, appID string) ([]Env, error)
+	// Env returns one environment of an app.
+	Env(p Partition, appID, env string) (*Env, error)
 	PutEnv(p Partition, e *Env) error
 	// DeleteEnv removes the environment and all of its resources.
 	DeleteEnv(p Partition, appID, env string) error
 
 	// Resources lists an environment's resources ordered by kind, then name.
 	Resources(p Partition, appID, env string) ([]Resource, error)
+	// Resource returns the environment's resource of the kind with the name;
+	// with name "", the first resource of the kind by name.
+	Resource(p Partition, appID, env string, kind ResourceKind, name string) (*Resource, error)
 	PutResource(p Partition, r *Resource) error
 	DeleteResource(p Partition, appID, env string, kind ResourceKind, name string) error
 

@@ -34,6 +34,15 @@ func (t *tx) Envs(p backend.Partition, appID string) ([]backend.Env, error) {
 	return envs, wrap("list environments", err)
 }
 
+func (t *tx) Env(p backend.Partition, appID, env string) (*backend.Env, error) {
+	var e backend.Env
+	ok, err := t.get(&e, qEnv, p.Account, p.Region, appID, env)
+	if err != nil || !ok {
+		return nil, wrap("get environment", err)
+	}
+	return &e, nil
+}
+
 func (t *tx) PutEnv(p backend.Partition, e *backend.Env) error {
 	c := *e
 	c.Created = c.Created.UTC()
@@ -54,6 +63,20 @@ func (t *tx) Resources(p backend.Partition, appID, env string) ([]backend.Resour
 		rs[i].Config = nullRaw(rs[i].Config)
 	}
 	return rs, wrap("list resources", err)
+}
+
+func (t *tx) Resource(p backend.Partition, appID, env string, kind backend.ResourceKind, name string) (*backend.Resource, error) {
+	var r backend.Resource
+	q, args := qResource, []any{p.Account, p.Region, appID, env, string(kind), name}
+	if name == "" {
+		q, args = qResourceOfKind, args[:5]
+	}
+	ok, err := t.get(&r, q, args...)
+	if err != nil || !ok {
+		return nil, wrap("get resource", err)
+	}
+	r.Config = nullRaw(r.Config)
+	return &r, nil
 }
 
 func (t *tx) PutResource(p backend.Partition, r *backend.Resource) error {
@@ -136,6 +159,7 @@ const (
 	qDeleteApp = `DELETE FROM apps WHERE account = $1 AND region = $2 AND app_id = $3`
 	qEnvs      = `SELECT data FROM envs WHERE account = $1 AND region = $2 AND app_id = $3
 		ORDER BY created, name`
+	qEnv    = `SELECT data FROM envs WHERE account = $1 AND region = $2 AND app_id = $3 AND name = $4`
 	qPutEnv = `INSERT INTO envs (account, region, app_id, name, created, data) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (account, region, app_id, name) DO UPDATE SET created = excluded.created, data = excluded.data`
 	// One statement removes the environment and its resources.
@@ -145,6 +169,9 @@ const (
 		DELETE FROM envs WHERE account = $1 AND region = $2 AND app_id = $3 AND name = $4`
 	qResources = `SELECT data FROM resources WHERE account = $1 AND region = $2 AND app_id = $3 AND env = $4
 		ORDER BY kind, name`
+	qResource       = `SELECT data FROM resources WHERE account = $1 AND region = $2 AND app_id = $3 AND env = $4 AND kind = $5 AND name = $6`
+	qResourceOfKind = `SELECT data FROM resources WHERE account = $1 AND region = $2 AND app_id = $3 AND env = $4 AND kind = $5
+		ORDER BY name LIMIT 1`
 	qPutResource = `INSERT INTO resources (account, region, app_id, env, kind, name, data) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (account, region, app_id, env, kind, name) DO UPDATE SET data = excluded.data`
 	qDeleteResource = `DELETE FROM resources WHERE account = $1 AND region = $2 AND app_id = $3 AND env = $4 AND kind = $5 AND name = $6`

@@ -35,6 +35,15 @@ func (t *tx) Envs(p backend.Partition, appID string) ([]backend.Env, error) {
 	return envs, wrap("list environments", err)
 }
 
+func (t *tx) Env(p backend.Partition, appID, env string) (*backend.Env, error) {
+	var e backend.Env
+	ok, err := t.get(&e, qEnv, p.Account, p.Region, appID, env)
+	if err != nil || !ok {
+		return nil, wrap("get environment", err)
+	}
+	return &e, nil
+}
+
 func (t *tx) PutEnv(p backend.Partition, e *backend.Env) error {
 	c := *e
 	c.Created = c.Created.UTC()
@@ -59,6 +68,20 @@ func (t *tx) Resources(p backend.Partition, appID, env string) ([]backend.Resour
 		rs[i].Config = nullRaw(rs[i].Config)
 	}
 	return rs, wrap("list resources", err)
+}
+
+func (t *tx) Resource(p backend.Partition, appID, env string, kind backend.ResourceKind, name string) (*backend.Resource, error) {
+	var r backend.Resource
+	q, args := qResource, []any{p.Account, p.Region, appID, env, string(kind), name}
+	if name == "" {
+		q, args = qResourceOfKind, args[:5]
+	}
+	ok, err := t.get(&r, q, args...)
+	if err != nil || !ok {
+		return nil, wrap("get resource", err)
+	}
+	r.Config = nullRaw(r.Config)
+	return &r, nil
 }
 
 func (t *tx) PutResource(p backend.Partition, r *backend.Resource) error {
@@ -114,12 +137,16 @@ var (
 	qDeleteApp = query(`DELETE FROM apps WHERE account = ? AND region = ? AND app_id = ?`)
 	qEnvs      = query(`SELECT data FROM envs WHERE account = ? AND region = ? AND app_id = ?
 		ORDER BY created, name`)
+	qEnv    = query(`SELECT data FROM envs WHERE account = ? AND region = ? AND app_id = ? AND name = ?`)
 	qPutEnv = query(`INSERT INTO envs (account, region, app_id, name, created, data) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT DO UPDATE SET created = excluded.created, data = excluded.data`)
 	qDeleteEnvResources = query(`DELETE FROM resources WHERE account = ? AND region = ? AND app_id = ? AND env = ?`)
 	qDeleteEnv          = query(`DELETE FROM envs WHERE account = ? AND region = ? AND app_id = ? AND name = ?`)
 	qResources          = query(`SELECT data FROM resources WHERE account = ? AND region = ? AND app_id = ? AND env = ?
 		ORDER BY kind, name`)
+	qResource       = query(`SELECT data FROM resources WHERE account = ? AND region = ? AND app_id = ? AND env = ? AND kind = ? AND name = ?`)
+	qResourceOfKind = query(`SELECT data FROM resources WHERE account = ? AND region = ? AND app_id = ? AND env = ? AND kind = ?
+		ORDER BY name LIMIT 1`)
 	qPutResource = query(`INSERT INTO resources (account, region, app_id, env, kind, name, data) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT DO UPDATE SET data = excluded.data`)
 	qDeleteResource = query(`DELETE FROM resources WHERE account = ? AND region = ? AND app_id = ? AND env = ? AND kind = ? AND name = ?`)

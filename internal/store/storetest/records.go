@@ -98,6 +98,20 @@ func testEnvs(t *testing.T, h Harness) {
 			if len(got) != 0 {
 				t.Errorf("Envs(missing app) = %+v, want none", got)
 			}
+			one, err := tx.Env(p1, "a", "alpha")
+			check(t, err)
+			if one == nil {
+				t.Fatal("Env(a, alpha) = nil")
+			}
+			same(t, "Env", *one, want[1])
+			for _, k := range [][2]string{{"a", "nope"}, {"missing", "alpha"}} {
+				if e, err := tx.Env(p1, k[0], k[1]); err != nil || e != nil {
+					t.Errorf("Env(%s, %s) = %+v, %v; want nil, nil", k[0], k[1], e, err)
+				}
+			}
+			if e, err := tx.Env(p2, "a", "alpha"); err != nil || e != nil {
+				t.Errorf("Env in another partition = %+v, %v", e, err)
+			}
 			return nil
 		})
 	})
@@ -163,6 +177,35 @@ func testResources(t *testing.T, h Harness) {
 			got, err := tx.Resources(p1, "a", "dev")
 			check(t, err)
 			same(t, "Resources", got, want)
+			for _, c := range []struct {
+				kind backend.ResourceKind
+				name string
+				want *backend.Resource
+			}{
+				{backend.KindAPI, "api2", &want[1]},
+				{backend.KindAuth, "auth1", &want[2]},
+				{backend.KindStorage, "", &want[3]}, // first of the kind by name
+				{backend.KindAPI, "", &want[0]},
+				{backend.KindAuth, "api1", nil}, // a name of another kind
+				{backend.KindStorage, "zzz", nil},
+			} {
+				r, err := tx.Resource(p1, "a", "dev", c.kind, c.name)
+				check(t, err)
+				switch {
+				case c.want == nil && r != nil:
+					t.Errorf("Resource(%s, %q) = %+v, want nil", c.kind, c.name, r)
+				case c.want != nil && r == nil:
+					t.Errorf("Resource(%s, %q) = nil", c.kind, c.name)
+				case c.want != nil:
+					same(t, "Resource", *r, *c.want)
+				}
+			}
+			if r, err := tx.Resource(p1, "a", "prod", backend.KindAuth, ""); err != nil || r != nil {
+				t.Errorf("Resource(prod auth) = %+v, %v; want nil", r, err)
+			}
+			if r, err := tx.Resource(p2, "a", "dev", backend.KindAPI, "api1"); err != nil || r != nil {
+				t.Errorf("Resource in another partition = %+v, %v", r, err)
+			}
 			return nil
 		})
 	})
