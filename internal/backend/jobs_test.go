@@ -232,6 +232,16 @@ func TestTokens_Expire(t *testing.T) {
 	}
 }
 
+func TestTokens_GoWithTheirApp(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	tok := h.ok(h.post("/backend/app1/challenge", ""))
+	h.job("/backend/app1/remove", `{"cleanAmplifyApp":true}`)
+	if r := h.do("GET", "/backend/app1/challenge/"+tok.str("sessionId"), ""); r.status != 404 || r.str("resourceType") != "Token" {
+		t.Errorf("token of a removed app: %s", r.raw)
+	}
+}
+
 func TestCreateBackend_ConcurrentCreatesHaveOneWinner(t *testing.T) {
 	h := newHarness(t)
 	const n = 16

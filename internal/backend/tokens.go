@@ -57,6 +57,15 @@ func (s *Service) liveToken(tx Tx, p Partition, app, session string) (*Token, er
 	if err != nil {
 		return nil, err
 	}
+	if t != nil { // a token goes with its app (RemoveAllBackends with cleanAmplifyApp)
+		a, err := tx.App(p, app)
+		if err != nil {
+			return nil, err
+		}
+		if a == nil {
+			t = nil
+		}
+	}
 	if t == nil || !s.now().Before(t.Expires) {
 		return nil, notFoundf(TypeToken, "Token with sessionId %s not found or expired for app %s", session, app)
 	}
