@@ -68,42 +68,6 @@ func parseOrderedValue(dec *json.Decoder) (any, error) {
 	return tok, nil
 }
 
-// unorderedEqual compares parsed values ignoring object key order.
-func unorderedEqual(a, b any) bool {
-	switch x := a.(type) {
-	case *ordered:
-		y, ok := b.(*ordered)
-		if !ok || len(x.keys) != len(y.keys) {
-			return false
-		}
-		for i, k := range x.keys {
-			j := -1
-			for jj, kk := range y.keys {
-				if kk == k {
-					j = jj
-					break
-				}
-			}
-			if j < 0 || !unorderedEqual(x.vals[i], y.vals[j]) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		y, ok := b.([]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !unorderedEqual(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
-	}
-	return reflect.DeepEqual(a, b)
-}
-
 // firstDiff describes the first place where got and want differ, "" if none.
 // ordered selects whether key order counts.
 func firstDiff(path string, got, want any, keyOrder bool) string {
