@@ -17,7 +17,7 @@ import (
 // when the job runs: an invalid one fails the job, as in the real service.
 func (s *Service) CreateBackendAPI(ctx context.Context, p Partition, in *ab.CreateBackendAPIRequest) (*ab.CreateBackendAPIResponse, error) {
 	app, env, name := *in.AppId, *in.BackendEnvironmentName, *in.ResourceName
-	if err := checkNames("appId", app, "backendEnvironmentName", env, "resourceName", name); err != nil {
+	if err := checkNames("backendEnvironmentName", env, "resourceName", name); err != nil {
 		return nil, err
 	}
 	return jobResponse[ab.CreateBackendAPIResponse](s.startJob(ctx, p, jobSpec{

@@ -88,7 +88,7 @@ func (s *Service) GetBackend(ctx context.Context, p Partition, in *ab.GetBackend
 // under a new name. The job is listed under both environments.
 func (s *Service) CloneBackend(ctx context.Context, p Partition, in *ab.CloneBackendRequest) (*ab.CloneBackendResponse, error) {
 	app, src, dst := *in.AppId, *in.BackendEnvironmentName, *in.TargetEnvironmentName
-	if err := checkNames("appId", app, "backendEnvironmentName", src, "targetEnvironmentName", dst); err != nil {
+	if err := CheckName("targetEnvironmentName", dst); err != nil {
 		return nil, err
 	}
 	if src == dst {
@@ -117,9 +117,6 @@ func checkClone(tx Tx, p Partition, app, src, dst string) error {
 // DeleteBackend queues the removal of an environment and its resources.
 func (s *Service) DeleteBackend(ctx context.Context, p Partition, in *ab.DeleteBackendRequest) (*ab.DeleteBackendResponse, error) {
 	app, env := *in.AppId, *in.BackendEnvironmentName
-	if err := checkNames("appId", app, "backendEnvironmentName", env); err != nil {
-		return nil, err
-	}
 	return jobResponse[ab.DeleteBackendResponse](s.startJob(ctx, p, jobSpec{
 		appID: app, envs: []string{env}, kind: ab.OpDeleteBackend, req: in,
 		check: func(tx Tx) error { return requireEnv(tx, p, app, env) },
@@ -131,9 +128,6 @@ func (s *Service) DeleteBackend(ctx context.Context, p Partition, in *ab.DeleteB
 // environment it removes (under "default" when the app has none).
 func (s *Service) RemoveAllBackends(ctx context.Context, p Partition, in *ab.RemoveAllBackendsRequest) (*ab.RemoveAllBackendsResponse, error) {
 	app := *in.AppId
-	if err := checkName("appId", app); err != nil {
-		return nil, err
-	}
 	return jobResponse[ab.RemoveAllBackendsResponse](s.startJob(ctx, p, jobSpec{
 		appID: app, kind: ab.OpRemoveAllBackends, req: in,
 		envsFrom: func(tx Tx) ([]string, error) {

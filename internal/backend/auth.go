@@ -10,7 +10,7 @@ import (
 // CreateBackendAuth queues the creation of the environment's auth resource.
 func (s *Service) CreateBackendAuth(ctx context.Context, p Partition, in *ab.CreateBackendAuthRequest) (*ab.CreateBackendAuthResponse, error) {
 	app, env, name := *in.AppId, *in.BackendEnvironmentName, *in.ResourceName
-	if err := checkNames("appId", app, "backendEnvironmentName", env, "resourceName", name); err != nil {
+	if err := checkNames("backendEnvironmentName", env, "resourceName", name); err != nil {
 		return nil, err
 	}
 	return jobResponse[ab.CreateBackendAuthResponse](s.startJob(ctx, p, jobSpec{

@@ -12,11 +12,8 @@ import (
 // "default" when it has none; its response names that environment.
 func (s *Service) CreateBackendConfig(ctx context.Context, p Partition, in *ab.CreateBackendConfigRequest) (*ab.CreateBackendConfigResponse, error) {
 	app := *in.AppId
-	if err := checkName("appId", app); err != nil {
-		return nil, err
-	}
 	if in.BackendManagerAppId != nil {
-		if err := checkName("backendManagerAppId", *in.BackendManagerAppId); err != nil {
+		if err := CheckName("backendManagerAppId", *in.BackendManagerAppId); err != nil {
 			return nil, err
 		}
 	}

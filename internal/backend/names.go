@@ -6,14 +6,11 @@ import (
 	"unicode/utf8"
 )
 
-// CheckName reports a BadRequest error when v is not an acceptable
-// identifier; the HTTP edge applies it to every path parameter.
-func CheckName(member, v string) error { return checkName(member, v) }
-
-// checkName applies the limits every identifier shares (app ids, environment
-// and resource names): 1–255 bytes of valid UTF-8 without control characters.
+// CheckName applies the limits every identifier shares (app ids, environment
+// and resource names, every path parameter): 1–255 bytes of valid UTF-8
+// without control characters, else a BadRequest error naming member.
 // The real service's limits are not public; these are deliberately permissive.
-func checkName(member, v string) error {
+func CheckName(member, v string) error {
 	switch {
 	case v == "":
 		return badRequestf("1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length greater than or equal to 1", member)
@@ -31,9 +28,10 @@ func checkName(member, v string) error {
 }
 
 // checkNames checks member/value pairs in order and returns the first failure.
+// Path parameters are already checked by the HTTP edge; callers check body members.
 func checkNames(pairs ...string) error {
 	for i := 0; i+1 < len(pairs); i += 2 {
-		if err := checkName(pairs[i], pairs[i+1]); err != nil {
+		if err := CheckName(pairs[i], pairs[i+1]); err != nil {
 			return err
 		}
 	}

@@ -15,7 +15,7 @@ import (
 // Without a bucketName, a valid and unique one is derived from the resource.
 func (s *Service) CreateBackendStorage(ctx context.Context, p Partition, in *ab.CreateBackendStorageRequest) (*ab.CreateBackendStorageResponse, error) {
 	app, env, name := *in.AppId, *in.BackendEnvironmentName, *in.ResourceName
-	if err := checkNames("appId", app, "backendEnvironmentName", env, "resourceName", name); err != nil {
+	if err := checkNames("backendEnvironmentName", env, "resourceName", name); err != nil {
 		return nil, err
 	}
 	if b := in.ResourceConfig.BucketName; b != nil {
