@@ -9,7 +9,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"github.com/amplifylite/amplifylite/internal/backend"
@@ -28,6 +30,10 @@ type Options struct {
 	// Verifier, when set, requires a valid SigV4 signature by one of its
 	// credentials on every API request; the credential selects the account.
 	Verifier *sigv4.Verifier
+	// ReadTimeout, when positive, is how long a request's body may take to
+	// arrive, from the start of the handler; a slower client gets 408 and the
+	// connection is closed.
+	ReadTimeout time.Duration
 }
 
 // Server serves the AmplifyBackend API over HTTP.
@@ -53,6 +59,13 @@ const HealthPath = "/_amplifylite/health"
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	// Only while a body remains: without one, net/http is already reading
+	// the connection in the background, and a deadline there would cancel
+	// the request's context. The deadline also bounds net/http's discarding
+	// of a body the handler did not read.
+	if r.ContentLength != 0 && s.opts.ReadTimeout > 0 {
+		_ = http.NewResponseController(w).SetReadDeadline(start.Add(s.opts.ReadTimeout))
+	}
 	reqID := uuid.NewString()
 	h := w.Header()
 	h["x-amzn-RequestId"] = []string{reqID} // exact casing, as AWS sends it
@@ -105,11 +118,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, reqID string) str
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
 		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			err = badRequest("The request body exceeds the limit of 1048576 bytes")
-		} else {
+		switch {
+		case errors.As(err, &mbe):
+			err = errBodyTooLarge
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			err = &wireError{Type: "RequestTimeoutException", Status: http.StatusRequestTimeout,
+				Message: "The request body did not arrive within " + s.opts.ReadTimeout.String()}
+		default:
 			err = badRequest("Could not read the request body: " + err.Error())
 		}
+		w.Header().Set("Connection", "close") // the rest of the body is still on the connection
 		writeError(w, toWire(err, s.log, reqID))
 		return rt.op.Name
 	}
@@ -126,6 +144,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, reqID string) str
 	writeJSON(w, http.StatusOK, out)
 	return rt.op.Name
 }
+
+var errBodyTooLarge = badRequest("The request body exceeds the limit of " + strconv.Itoa(MaxBodyBytes) + " bytes")
 
 // lookup finds the operation for the request's method and escaped path.
 func (s *Server) lookup(r *http.Request) (route, map[string]string, error) {
@@ -156,6 +176,9 @@ func (s *statusRecorder) WriteHeader(code int) {
 	}
 	s.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap gives http.ResponseController the connection's ResponseWriter.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 func (s *statusRecorder) Write(b []byte) (int, error) {
 	if s.status == 0 {

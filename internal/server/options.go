@@ -26,6 +26,16 @@ type Options struct {
 	// access key to an account. --credentials, AMPLIFYLITE_CREDENTIALS:
 	// comma-separated AKID:SECRET[:ACCOUNT].
 	Credentials []sigv4.Credential
+
+	// Limits of the HTTP server, so that slow, stuck or idle clients cannot
+	// hold connections (and file descriptors) forever. Zero means no limit;
+	// DefaultOptions sets them all.
+	ReadHeaderTimeout time.Duration // --read-header-timeout: to receive a request's line and headers
+	ReadTimeout       time.Duration // --read-timeout: to receive a request's body, once its headers are in
+	WriteTimeout      time.Duration // --write-timeout: to answer, on top of ReadTimeout, from the end of the headers
+	IdleTimeout       time.Duration // --idle-timeout: a keep-alive connection waits this long for its next request
+	MaxHeaderBytes    int           // --max-header-bytes: request line and headers; larger requests get 431
+	MaxConnections    int           // --max-connections: connections served at once (see limitListener)
 }
 
 // DefaultListen is the default address: port 4750 stays clear of LocalStack
@@ -44,6 +54,13 @@ func DefaultOptions() Options {
 		TokenTTL:    600 * time.Second,
 		Region:      "us-east-1",
 		LogLevel:    slog.LevelInfo,
+
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second, // a 1 MiB body at ≥ 35 KiB/s
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second, // longer than the AWS SDKs' idle pool timeouts (Go: 90 s)
+		MaxHeaderBytes:    64 << 10,
+		MaxConnections:    512,
 	}
 }
 
@@ -71,8 +88,15 @@ func ParseOptions(args []string, getenv func(string) string) (Options, error) {
 	buckets := fs.String("buckets", "", "comma-separated pre-existing bucket names listed by ListS3Buckets")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	creds := fs.String("credentials", "", "comma-separated AKID:SECRET[:ACCOUNT] that must sign every request (default: accept any)")
+	fs.DurationVar(&o.ReadHeaderTimeout, "read-header-timeout", o.ReadHeaderTimeout, "time to receive a request's headers (0 = no limit)")
+	fs.DurationVar(&o.ReadTimeout, "read-timeout", o.ReadTimeout, "time to receive a request's body after its headers; slower clients get 408 (0 = no limit)")
+	fs.DurationVar(&o.WriteTimeout, "write-timeout", o.WriteTimeout, "time to answer a request, on top of --read-timeout, from the end of its headers (0 = no limit)")
+	fs.DurationVar(&o.IdleTimeout, "idle-timeout", o.IdleTimeout, "how long a keep-alive connection may wait for its next request (0 = no limit)")
+	fs.IntVar(&o.MaxHeaderBytes, "max-header-bytes", o.MaxHeaderBytes, "largest request line and headers; larger requests get 431 (0 = net/http's 1 MiB)")
+	fs.IntVar(&o.MaxConnections, "max-connections", o.MaxConnections, "connections served at once; at the cap the longest-idle one is closed, or new ones wait (0 = no limit)")
 	// Environment first, so that flags given on the command line win.
-	for _, name := range []string{"listen", "data-dir", "database-url", "job-duration", "token-ttl", "region", "buckets", "log-level", "credentials"} {
+	for _, name := range []string{"listen", "data-dir", "database-url", "job-duration", "token-ttl", "region", "buckets", "log-level", "credentials",
+		"read-header-timeout", "read-timeout", "write-timeout", "idle-timeout", "max-header-bytes", "max-connections"} {
 		env := "AMPLIFYLITE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
 		if v := getenv(env); v != "" {
 			if err := fs.Set(name, v); err != nil {
@@ -89,6 +113,9 @@ func ParseOptions(args []string, getenv func(string) string) (Options, error) {
 	}
 	if o.JobDuration < 0 || o.TokenTTL <= 0 {
 		return o, fmt.Errorf("--job-duration must be ≥ 0 and --token-ttl > 0")
+	}
+	if o.ReadHeaderTimeout < 0 || o.ReadTimeout < 0 || o.WriteTimeout < 0 || o.IdleTimeout < 0 || o.MaxHeaderBytes < 0 || o.MaxConnections < 0 {
+		return o, fmt.Errorf("--read-header-timeout, --read-timeout, --write-timeout, --idle-timeout, --max-header-bytes and --max-connections must be ≥ 0")
 	}
 	for _, b := range strings.Split(*buckets, ",") {
 		if b = strings.TrimSpace(b); b != "" {

@@ -65,12 +65,30 @@ func Start(ctx context.Context, opts Options, log *slog.Logger) (*Server, error)
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	s := &Server{URL: "http://" + ln.Addr().String(), Service: svc, Runner: jobs.New(svc, log), store: store, cancel: cancel, log: log}
-	apiOpts := httpapi.Options{Region: opts.Region, Logger: log, Health: s.health}
+	apiOpts := httpapi.Options{Region: opts.Region, Logger: log, Health: s.health, ReadTimeout: opts.ReadTimeout}
 	if len(opts.Credentials) > 0 {
 		apiOpts.Verifier = sigv4.NewVerifier(opts.Credentials, nil)
 	}
 	api := httpapi.New(svc, apiOpts)
-	s.http = &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	// The body's deadline is set by the handler (httpapi.Options.ReadTimeout),
+	// counted from the end of the headers; http.Server's ReadTimeout would
+	// count header time against it. WriteTimeout runs from the end of the
+	// headers too, so the body's time is added to it.
+	s.http = &http.Server{
+		Handler:           api,
+		ReadHeaderTimeout: opts.ReadHeaderTimeout,
+		IdleTimeout:       opts.IdleTimeout,
+		MaxHeaderBytes:    opts.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	if opts.WriteTimeout > 0 {
+		s.http.WriteTimeout = opts.ReadTimeout + opts.WriteTimeout
+	}
+	if opts.MaxConnections > 0 {
+		lim := newLimitListener(ln, opts.MaxConnections)
+		s.http.ConnState = lim.connState
+		ln = lim
+	}
 	s.wg.Add(2)
 	go func() {
 		defer s.wg.Done()
@@ -125,4 +143,114 @@ func (s *Server) Close(ctx context.Context) error {
 		s.log.Info("amplifylite stopped")
 	})
 	return s.err
+}
+
+// limitListener serves at most max connections at once, so that clients
+// cannot exhaust the process's file descriptors. A connection accepted at the
+// cap makes room by closing the connection idle the longest (keep-alive
+// between requests, as http.Server's Shutdown does); when none is idle it
+// waits, unread, until one closes, and later ones wait in the kernel's accept
+// queue. Every connection ends within the server's timeouts (header, body,
+// write, idle), so the wait is bounded by them.
+type limitListener struct {
+	net.Listener
+	slots chan struct{} // one token per connection being served
+	idled chan struct{} // signalled when a connection becomes idle
+	done  chan struct{} // closed by Close
+	once  sync.Once
+
+	mu   sync.Mutex
+	idle map[net.Conn]time.Time // idle connections and since when
+}
+
+func newLimitListener(ln net.Listener, max int) *limitListener {
+	return &limitListener{Listener: ln, slots: make(chan struct{}, max), idled: make(chan struct{}, 1),
+		done: make(chan struct{}), idle: map[net.Conn]time.Time{}}
+}
+
+// Accept returns the next connection once it has a slot.
+func (l *limitListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		select {
+		case l.slots <- struct{}{}:
+			return &limitedConn{Conn: c, release: func() { <-l.slots }}, nil
+		default:
+		}
+		l.closeLongestIdle()
+		select {
+		case l.slots <- struct{}{}:
+			return &limitedConn{Conn: c, release: func() { <-l.slots }}, nil
+		case <-l.idled:
+		case <-l.done:
+			c.Close()
+			return nil, net.ErrClosed
+		}
+	}
+}
+
+// closeLongestIdle closes the connection idle the longest, if any; its slot
+// is free when this returns.
+func (l *limitListener) closeLongestIdle() {
+	l.mu.Lock()
+	var oldest net.Conn
+	var since time.Time
+	for c, t := range l.idle {
+		if oldest == nil || t.Before(since) {
+			oldest, since = c, t
+		}
+	}
+	delete(l.idle, oldest)
+	l.mu.Unlock()
+	if oldest != nil {
+		oldest.Close()
+	}
+}
+
+// connState is the http.Server's ConnState hook: it tracks idle connections.
+func (l *limitListener) connState(c net.Conn, st http.ConnState) {
+	l.mu.Lock()
+	if st == http.StateIdle {
+		l.idle[c] = time.Now()
+	} else {
+		delete(l.idle, c)
+	}
+	l.mu.Unlock()
+	if st == http.StateIdle {
+		select {
+		case l.idled <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Close stops Accept, including one waiting for a slot.
+func (l *limitListener) Close() error {
+	l.once.Do(func() { close(l.done) })
+	return l.Listener.Close()
+}
+
+// limitedConn gives its slot back when closed.
+type limitedConn struct {
+	net.Conn
+	once    sync.Once
+	release func()
+}
+
+// CloseWrite lets net/http half-close a connection before closing it, so a
+// client still sending a body it will not read gets the answer, not a reset.
+func (c *limitedConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
+func (c *limitedConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(c.release)
+	return err
 }
