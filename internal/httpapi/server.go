@@ -71,6 +71,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h["x-amzn-RequestId"] = []string{reqID} // exact casing, as AWS sends it
 	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Access-Control-Expose-Headers", "x-amzn-RequestId, x-amzn-ErrorType, x-amz-apigw-id")
+	if len(r.TransferEncoding) > 0 {
+		// RFC 9112 §6.1: a request with both Transfer-Encoding and
+		// Content-Length (a possible smuggling attempt) must close the
+		// connection after the answer. net/http deletes the Content-Length
+		// header before the handler runs, so the two cannot be told apart
+		// from Transfer-Encoding alone: every such request closes it.
+		h.Set("Connection", "close")
+	}
 	rec := &statusRecorder{ResponseWriter: w}
 	opName := "-"
 	defer func() {
@@ -114,6 +122,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, reqID string) str
 	if err != nil {
 		writeError(w, toWire(err, s.log, reqID))
 		return "-"
+	}
+	if r.ContentLength > MaxBodyBytes {
+		// Before reading, so that a client waiting on "Expect: 100-continue"
+		// gets the answer instead of 100 Continue (net/http sends it on the
+		// first read) and never sends the body.
+		w.Header().Set("Connection", "close")
+		writeError(w, errBodyTooLarge)
+		return rt.op.Name
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
