@@ -48,7 +48,7 @@ func (c *readCache) put(gen, now uint64, k readKey, v *ab.GetBackendResponse) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen != gen {
+	if c.gen != gen || c.entries == nil { // the zero cache is at generation 0 with no map
 		c.gen, c.entries = gen, make(map[readKey]*ab.GetBackendResponse)
 	}
 	c.entries[k] = v
