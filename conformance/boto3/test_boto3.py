@@ -618,6 +618,57 @@ class TestSignatures(Case):
         self.assertAuthError("UnrecognizedClientException", client(access_key="AKIDUNKNOWN"))
         self.assertAuthError("MissingAuthenticationTokenException", client(signature_version=UNSIGNED))
 
+    def send_signed(self, path, body, send_path=None, send_body=None, service="amplifybackend", content_hash=None):
+        """Signs POST path with body by botocore's SigV4 signer, then sends send_path and send_body
+        instead (a forgery), verbatim. Returns (status, error type)."""
+        import http.client
+        from urllib.parse import urlsplit
+
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+
+        req = AWSRequest(method="POST", url=ENDPOINT + path, data=body.encode(), headers={"Content-Type": "application/json"})
+        if content_hash is not None:
+            req.headers["X-Amz-Content-SHA256"] = content_hash
+        SigV4Auth(Credentials("AKIDEXAMPLE", os.environ["AWS_SECRET_ACCESS_KEY"]), service, "us-east-1").add_auth(req)
+        sent = (send_body if send_body is not None else body).encode()
+        headers = dict(req.headers.items())
+        headers["Content-Length"] = str(len(sent))
+        conn = http.client.HTTPConnection(urlsplit(ENDPOINT).netloc, timeout=10)
+        conn.request("POST", send_path or path, body=sent, headers=headers)
+        resp = conn.getresponse()
+        resp.read()
+        conn.close()
+        return resp.status, resp.getheader("x-amzn-ErrorType")
+
+    def test_forged_requests_are_refused(self):
+        """botocore's signature of one request does not authorise another."""
+        app = "bt-forgery"
+        self.make_backend(app)
+        create = json.dumps({"appId": app, "appName": app, "backendEnvironmentName": "aaa"})
+        other = json.dumps({"appId": app, "appName": app, "backendEnvironmentName": "bbb"})
+        self.assertEqual(len(create), len(other))  # content-length is signed: only the hash tells them apart
+        import hashlib
+        signed_hash = hashlib.sha256(create.encode()).hexdigest()
+        refused = (403, "InvalidSignatureException")
+        # Another body sent with the signed body's hash, or with UNSIGNED-PAYLOAD.
+        self.assertEqual(self.send_signed("/backend", create, send_body=other, content_hash=signed_hash), refused)
+        self.assertEqual(self.send_signed("/backend", other, content_hash="UNSIGNED-PAYLOAD"), refused)
+        # A signature scoped to another service.
+        for service in ("s3", "execute-api"):
+            self.assertEqual(self.send_signed("/backend", other, service=service), refused, service)
+        # Signed for /backend/APP/remove (resolved), sent with dot segments that would route elsewhere.
+        self.assertEqual(self.send_signed(f"/backend/{app}/remove", "{}", send_path=f"/backend/{app}/api/../remove",
+                                          send_body='{"resourceName":"x"}'), refused)
+        # None of them had an effect.
+        got = self.c.get_backend(AppId=app)
+        self.assertEqual(got["BackendEnvironmentList"], [ENV])
+        self.assertEqual([j["Operation"] for j in self.c.list_backend_jobs(AppId=app, BackendEnvironmentName=ENV)["Jobs"]],
+                         ["CreateBackend"])
+        # The honest request is accepted.
+        self.assertEqual(self.send_signed("/backend", other, content_hash=hashlib.sha256(other.encode()).hexdigest()), (200, None))
+
     def test_any_credentials_without_configured_keys(self):
         c = client(SLOW_ENDPOINT, access_key="AKIDANYTHING", secret="anything")
         self.assertIn("Buckets", c.list_s3_buckets())

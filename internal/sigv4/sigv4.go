@@ -32,6 +32,10 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Type + ": " + e.Message }
 
+// Service is the signing name every credential scope must carry: a
+// signature made for another service (s3, execute-api, ...) is refused.
+const Service = "amplifybackend"
+
 // MaxSkew is how far a request's X-Amz-Date may be from the server's clock.
 const MaxSkew = 15 * time.Minute
 
@@ -114,7 +118,24 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (Credential, error) {
 	if a.date != t.Format("20060102") {
 		return Credential{}, &Error{"InvalidSignatureException", "Credential scope date " + a.date + " does not match X-Amz-Date"}
 	}
-	want, err := v.sign(r, body, a, cred, t)
+	if a.service != Service {
+		return Credential{}, &Error{"InvalidSignatureException", "Credential should be scoped to correct service: '" + Service + "'. "}
+	}
+	if err := hasDotSegment(r.URL.EscapedPath()); err != nil {
+		return Credential{}, err
+	}
+	// The payload hash is always the received body's: a client's
+	// X-Amz-Content-Sha256 header may only repeat it.
+	sum := sha256.Sum256(body)
+	hash := hex.EncodeToString(sum[:])
+	switch claimed := r.Header.Get("X-Amz-Content-Sha256"); claimed {
+	case "", hash:
+	case "UNSIGNED-PAYLOAD":
+		return Credential{}, &Error{"InvalidSignatureException", "UNSIGNED-PAYLOAD is not accepted: sign the request body"}
+	default:
+		return Credential{}, &Error{"InvalidSignatureException", "The provided 'x-amz-content-sha256' header does not match what was computed."}
+	}
+	want, err := v.sign(r, len(body), hash, a, cred, t)
 	if err != nil {
 		return Credential{}, err
 	}
@@ -124,28 +145,24 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (Credential, error) {
 	return cred, nil
 }
 
-// sign recomputes the signature over the headers the client signed.
-func (v *Verifier) sign(r *http.Request, body []byte, a authorization, cred Credential, t time.Time) (string, error) {
+// sign recomputes the signature over the headers the client signed, for a
+// body of size n whose SHA-256 is hash.
+func (v *Verifier) sign(r *http.Request, n int, hash string, a authorization, cred Credential, t time.Time) (string, error) {
 	u := *r.URL
-	// Services other than S3 sign the path with empty and dot segments removed, as botocore and the
-	// SDK for JavaScript v3 do: boto3 signs POST /backend//details as /backend/details.
+	// Services other than S3 sign the path with empty segments removed, as botocore and the SDK for
+	// JavaScript v3 do: boto3 signs POST /backend//details as /backend/details. Dot segments were refused.
 	u.Opaque, u.RawPath = normalizePath(r.URL.EscapedPath()), ""
 	req := &http.Request{Method: r.Method, URL: &u, Host: r.Host, Header: http.Header{}}
 	for _, name := range a.signedHeaders {
 		switch name {
 		case "host":
 		case "content-length":
-			req.ContentLength = int64(len(body))
+			req.ContentLength = int64(n)
 		default:
 			if vals := r.Header.Values(name); len(vals) > 0 {
 				req.Header[http.CanonicalHeaderKey(name)] = vals
 			}
 		}
-	}
-	hash := r.Header.Get("X-Amz-Content-Sha256")
-	if hash == "" || hash == "UNSIGNED-PAYLOAD" && !contains(a.signedHeaders, "x-amz-content-sha256") {
-		sum := sha256.Sum256(body)
-		hash = hex.EncodeToString(sum[:])
 	}
 	creds := aws.Credentials{AccessKeyID: cred.AccessKeyID, SecretAccessKey: cred.SecretAccessKey, SessionToken: r.Header.Get("X-Amz-Security-Token")}
 	if err := v.signer.SignHTTP(context.Background(), creds, req, hash, a.service, a.region, t); err != nil {
@@ -155,18 +172,26 @@ func (v *Verifier) sign(r *http.Request, body []byte, a authorization, cred Cred
 	return sig, nil
 }
 
-// normalizePath removes empty and "." segments from an escaped path and resolves "..",
-// keeping a trailing slash (RFC 3986 remove_dot_segments plus AWS's collapsing of "//").
+// hasDotSegment refuses a path with a "." or ".." segment. Clients sign such
+// a path with the dots resolved (RFC 3986 remove_dot_segments) but send it
+// unresolved, so the path signed and the path a server routes would differ:
+// a signature for /backend/A/remove would then authorise
+// /backend/A/api/../remove, which routes elsewhere.
+func hasDotSegment(escaped string) error {
+	for _, seg := range strings.Split(escaped, "/") {
+		if seg == "." || seg == ".." {
+			return &Error{"InvalidSignatureException", "The request path has a '" + seg + "' segment; send the path the request was signed for"}
+		}
+	}
+	return nil
+}
+
+// normalizePath removes empty segments from an escaped path, keeping a
+// trailing slash (AWS's collapsing of "//"). Dot segments are refused before.
 func normalizePath(p string) string {
 	var segs []string
 	for _, seg := range strings.Split(p, "/") {
-		switch seg {
-		case "", ".":
-		case "..":
-			if len(segs) > 0 {
-				segs = segs[:len(segs)-1]
-			}
-		default:
+		if seg != "" {
 			segs = append(segs, seg)
 		}
 	}
@@ -175,13 +200,4 @@ func normalizePath(p string) string {
 		out += "/"
 	}
 	return out
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

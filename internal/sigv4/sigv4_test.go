@@ -32,6 +32,31 @@ func signed(t *testing.T, key, secret, path, body string, at time.Time) *http.Re
 	return r
 }
 
+// signedWith signs as signed does, with the given service and payload hash
+// sent in X-Amz-Content-Sha256 (hash "" = the body's, no header).
+func signedWith(t *testing.T, service, path, body, hash string) *http.Request {
+	t.Helper()
+	r := httptest.NewRequest("POST", "http://127.0.0.1:4750"+path, strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	if hash == "" {
+		sum := sha256.Sum256([]byte(body))
+		hash = hex.EncodeToString(sum[:])
+	} else {
+		r.Header.Set("X-Amz-Content-Sha256", hash)
+	}
+	err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: "AKIDGOOD", SecretAccessKey: "s3cret"},
+		r, hash, service, "eu-west-1", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func sha(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
 func TestVerify(t *testing.T) {
 	v := NewVerifier([]Credential{{AccessKeyID: "AKIDGOOD", SecretAccessKey: "s3cret", Account: "123456789012"}}, func() time.Time { return now })
 	body := `{"backendEnvironmentName":"dev"}`
@@ -68,6 +93,40 @@ func TestVerify(t *testing.T) {
 		}, body, ""},
 		{"expired", func() *http.Request {
 			return signed(t, "AKIDGOOD", "s3cret", "/backend/a/details", body, now.Add(-16*time.Minute))
+		}, body, "InvalidSignatureException"},
+		{"from the future", func() *http.Request {
+			return signed(t, "AKIDGOOD", "s3cret", "/backend/a/details", body, now.Add(16*time.Minute))
+		}, body, "InvalidSignatureException"},
+		{"signature truncated", func() *http.Request {
+			r := signed(t, "AKIDGOOD", "s3cret", "/backend/a/details", body, now)
+			r.Header.Set("Authorization", r.Header.Get("Authorization")[:len(r.Header.Get("Authorization"))-1])
+			return r
+		}, body, "InvalidSignatureException"},
+		{"content hash header of the body sent", func() *http.Request {
+			return signedWith(t, "amplifybackend", "/backend/a/details", body, sha(body))
+		}, body, ""},
+		{"content hash header of another body", func() *http.Request {
+			return signedWith(t, "amplifybackend", "/backend/a/details", body, sha(body))
+		}, `{"backendEnvironmentName":"ops"}`, "InvalidSignatureException"}, // same length: content-length is signed
+		{"unsigned payload", func() *http.Request {
+			return signedWith(t, "amplifybackend", "/backend/a/details", body, "UNSIGNED-PAYLOAD")
+		}, `{"backendEnvironmentName":"ops"}`, "InvalidSignatureException"},
+		{"unsigned payload of the body sent", func() *http.Request {
+			return signedWith(t, "amplifybackend", "/backend/a/details", body, "UNSIGNED-PAYLOAD")
+		}, body, "InvalidSignatureException"},
+		{"scoped to s3", func() *http.Request { return signedWith(t, "s3", "/backend/a/details", body, "") }, body, "InvalidSignatureException"},
+		{"scoped to execute-api", func() *http.Request {
+			return signedWith(t, "execute-api", "/backend/a/details", body, "")
+		}, body, "InvalidSignatureException"},
+		{"dot segments sent, resolved path signed", func() *http.Request {
+			r := signed(t, "AKIDGOOD", "s3cret", "/backend/a/remove", body, now)
+			r.URL.Path, r.URL.RawPath = "/backend/a/api/../remove", ""
+			return r
+		}, body, "InvalidSignatureException"},
+		{"dot segments signed as sent", func() *http.Request {
+			r := signed(t, "AKIDGOOD", "s3cret", "/backend/a/./details", body, now)
+			r.URL.Path, r.URL.RawPath = "/backend/a/./details", ""
+			return r
 		}, body, "InvalidSignatureException"},
 		{"malformed", func() *http.Request {
 			r := httptest.NewRequest("POST", "/backend/a/details", nil)
