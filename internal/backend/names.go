@@ -8,7 +8,8 @@ import (
 
 // CheckName applies the limits every identifier shares (app ids, environment
 // and resource names, every path parameter): 1–255 bytes of valid UTF-8
-// without control characters, else a BadRequest error naming member.
+// without control characters and other than "." and ".." (which would be dot
+// segments in a request path), else a BadRequest error naming member.
 // The real service's limits are not public; these are deliberately permissive.
 func CheckName(member, v string) error {
 	switch {
@@ -16,6 +17,8 @@ func CheckName(member, v string) error {
 		return badRequestf("1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length greater than or equal to 1", member)
 	case len(v) > 255:
 		return badRequestf("1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length less than or equal to 255", member)
+	case v == "." || v == "..":
+		return badRequestf("1 validation error detected: Value at '%s' failed to satisfy constraint: Member must not be '.' or '..'", member)
 	case !utf8.ValidString(v):
 		return badRequestf("1 validation error detected: Value at '%s' failed to satisfy constraint: Member must be valid UTF-8", member)
 	}

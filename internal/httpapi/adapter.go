@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/amplifylite/amplifylite/amplifybackend"
 	"github.com/amplifylite/amplifylite/internal/backend"
@@ -89,6 +90,9 @@ func decodeBody(body []byte, in any) error {
 	if body[0] != '{' {
 		return badRequest("The request body must be a JSON object")
 	}
+	if err := checkText(body); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var raw map[string]any
@@ -107,6 +111,76 @@ func decodeBody(body []byte, in any) error {
 		return decodeError(err)
 	}
 	return nil
+}
+
+// checkText refuses what encoding/json would silently turn into U+FFFD: bytes
+// that are not UTF-8 and \u escapes of unpaired UTF-16 surrogates. Otherwise
+// "bad\xff" and "bad\xfe" would name the same app.
+func checkText(body []byte) error {
+	if i := invalidUTF8At(body); i >= 0 {
+		return badRequest(fmt.Sprintf("Could not parse request body into json: invalid UTF-8 at offset %d", i))
+	}
+	for i := 0; i < len(body); i++ {
+		if body[i] != '\\' {
+			continue
+		}
+		i++ // the escaped character; a backslash inside a string is always followed by one
+		if i >= len(body) || body[i] != 'u' {
+			continue
+		}
+		r, ok := hex4(body, i+1)
+		switch {
+		case !ok:
+			continue // the decoder reports malformed escapes
+		case r >= 0xD800 && r < 0xDC00: // high surrogate: a low one must follow
+			if lo, ok := hex4(body, i+7); ok && i+6 < len(body) && body[i+5] == '\\' && body[i+6] == 'u' && lo >= 0xDC00 && lo < 0xE000 {
+				i += 10
+				continue
+			}
+			return badRequest(fmt.Sprintf("Could not parse request body into json: unpaired UTF-16 surrogate \\u%04X at offset %d", r, i-1))
+		case r >= 0xDC00 && r < 0xE000:
+			return badRequest(fmt.Sprintf("Could not parse request body into json: unpaired UTF-16 surrogate \\u%04X at offset %d", r, i-1))
+		}
+		i += 4
+	}
+	return nil
+}
+
+// invalidUTF8At returns the offset of the first byte of b that is not part of
+// valid UTF-8, or -1.
+func invalidUTF8At(b []byte) int {
+	if utf8.Valid(b) {
+		return -1
+	}
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+// hex4 reads four hex digits at b[i:].
+func hex4(b []byte, i int) (rune, bool) {
+	if i+4 > len(b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[i : i+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
 }
 
 // dropUnknownKeys removes from v (decoded JSON) every object key that is not

@@ -67,3 +67,13 @@ func (t template) match(segs []string) (values map[string]string, ok bool) {
 	}
 	return values, true
 }
+
+// dotSegment returns the first "." or ".." segment of an escaped path.
+func dotSegment(escaped string) (string, bool) {
+	for seg := range strings.SplitSeq(escaped, "/") {
+		if seg == "." || seg == ".." {
+			return seg, true
+		}
+	}
+	return "", false
+}

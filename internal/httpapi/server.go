@@ -164,7 +164,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, reqID string) str
 var errBodyTooLarge = badRequest("The request body exceeds the limit of " + strconv.Itoa(MaxBodyBytes) + " bytes")
 
 // lookup finds the operation for the request's method and escaped path.
+// A path with a "." or ".." segment is refused: clients sign it with the dots
+// resolved, so it would be verified as one path and routed as another. When
+// signatures are required that is an invalid signature (403), else 400.
 func (s *Server) lookup(r *http.Request) (route, map[string]string, error) {
+	if seg, ok := dotSegment(r.URL.EscapedPath()); ok {
+		msg := "The request path must not contain a '" + seg + "' segment"
+		if s.opts.Verifier != nil {
+			return route{}, nil, &sigv4.Error{Type: "InvalidSignatureException", Message: msg + "; send the path the request was signed for"}
+		}
+		return route{}, nil, badRequest(msg)
+	}
 	segs, ok := splitPath(r.URL.EscapedPath())
 	if ok {
 		for _, rt := range s.routes {

@@ -248,6 +248,30 @@ func runWireSuite(t *testing.T, url string) {
 		{name: "path/prod prefix unknown route", method: "POST", path: "/prod/nope",
 			wantStatus: 404, wantType: "UnknownOperationException", wantMsg: "No operation matches POST /prod/nope"},
 
+		// Dot segments would be verified as one path (clients sign them resolved) and routed as another.
+		{name: "path/dot-dot segment", method: "POST", path: "/backend/app1/api/../remove", body: `{"resourceName":"r"}`, contentType: json1,
+			wantStatus: 400, wantType: "BadRequestException", wantMsg: "The request path must not contain a '..' segment"},
+		{name: "path/dot segment", method: "POST", path: "/backend/app1/./details",
+			wantStatus: 400, wantType: "BadRequestException", wantMsg: "The request path must not contain a '.' segment"},
+		{name: "path/encoded dot-dot id", method: "POST", path: "/backend/app1/api/%2E%2E/remove", body: `{"resourceName":"r"}`, contentType: json1,
+			wantStatus: 400, wantType: "BadRequestException", wantMsg: violation("backendEnvironmentName", "Member must not be '.' or '..'")},
+		{name: "body/dot-dot environment name", method: "POST", path: "/backend", body: `{"appId":"a","appName":"n","backendEnvironmentName":".."}`, contentType: json1,
+			wantStatus: 400, wantType: "BadRequestException", wantMsg: violation("backendEnvironmentName", "Member must not be '.' or '..'")},
+
+		// Text that encoding/json would silently replace by U+FFFD.
+		{name: "text/invalid UTF-8", method: "POST", path: "/backend", body: "{\"appId\":\"bad\xff\",\"appName\":\"n\",\"backendEnvironmentName\":\"e\"}", contentType: json1,
+			wantStatus: 400, wantType: "BadRequestException", wantMsg: "Could not parse request body into json: invalid UTF-8 at offset 13"},
+		{name: "text/truncated UTF-8 sequence", method: "POST", path: "/backend/app1/details", body: "{\"backendEnvironmentName\":\"\xe2\x82\"}", contentType: json1,
+			wantStatus: 400, wantType: "BadRequestException", wantMsg: "Could not parse request body into json: invalid UTF-8 at offset 27"},
+		{name: "text/lone high surrogate", method: "POST", path: "/backend/app1/details", body: `{"backendEnvironmentName":"a\ud800b"}`, contentType: json1,
+			wantStatus: 400, wantType: "BadRequestException", wantMsg: "Could not parse request body into json: unpaired UTF-16 surrogate \\uD800 at offset 28"},
+		{name: "text/lone low surrogate", method: "POST", path: "/backend/app1/details", body: `{"backendEnvironmentName":"\uDC00"}`, contentType: json1,
+			wantStatus: 400, wantType: "BadRequestException", wantMsg: "Could not parse request body into json: unpaired UTF-16 surrogate \\uDC00 at offset 27"},
+		{name: "text/surrogate pair", method: "POST", path: "/backend/app1/details", body: `{"backendEnvironmentName":"\ud83d\ude00"}`, contentType: json1,
+			wantStatus: 404, wantType: "NotFoundException", wantMsg: "~😀", wantResource: "BackendEnvironment"},
+		{name: "text/escaped backslash before u", method: "POST", path: "/backend/app1/details", body: `{"backendEnvironmentName":"\\ud800"}`, contentType: json1,
+			wantStatus: 404, wantType: "NotFoundException", wantMsg: "~ud800", wantResource: "BackendEnvironment"},
+
 		// Body size.
 		{name: "body/over 1 MiB", method: "POST", path: "/backend/app1/details", body: tooLong, contentType: json1,
 			wantStatus: 400, wantType: "BadRequestException", wantMsg: "The request body exceeds the limit of 1048576 bytes"},
