@@ -118,21 +118,53 @@ func schemaHash(schema string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// checkSchema validates a transform schema: with the model generator when
-// one is configured (it knows Amplify's directives), else as GraphQL SDL.
-func (s *Service) checkSchema(schema string) error {
+// schemaResult is what processing a transform schema gave: the generated
+// models, or why the schema is invalid.
+type schemaResult struct {
+	models, introspection string
+	invalid               error // why the schema is invalid, as a job's failure
+	genErr                error // the model generator's error, if it failed
+}
+
+// schemaWork holds the schemas processed for a job, outside its transaction.
+type schemaWork map[string]schemaResult
+
+// needSchema asks finish to process a schema outside the transaction and to
+// run the transaction again.
+type needSchema struct{ schema string }
+
+func (e *needSchema) Error() string { return "transform schema not processed yet" }
+
+// check fails the job when schema is invalid; a schema not processed yet
+// makes the transaction stop and come back once it is.
+func (w schemaWork) check(schema string) error {
 	if schema == "" {
 		return nil
 	}
+	res, ok := w[schema]
+	if !ok {
+		return &needSchema{schema}
+	}
+	return res.invalid
+}
+
+// processSchema validates a transform schema: as GraphQL SDL, then with the
+// model generator when one is configured (it knows Amplify's directives; its
+// models are kept for a generation job). It is the expensive part of a job
+// and runs outside any transaction.
+func (s *Service) processSchema(schema string) schemaResult {
+	var res schemaResult
 	if _, err := parser.ParseSchema(&ast.Source{Name: "transformSchema", Input: schema}); err != nil {
-		return failJob("Invalid transformSchema: %s", describeGQLError(err))
+		res.invalid = failJob("Invalid transformSchema: %s", describeGQLError(err))
 	}
-	if s.cfg.Models != nil {
-		if _, _, err := s.cfg.Models(schema); err != nil {
-			return failJob("Invalid transformSchema: %v", err)
-		}
+	if s.cfg.Models == nil {
+		return res
 	}
-	return nil
+	res.models, res.introspection, res.genErr = s.cfg.Models(schema)
+	if res.genErr != nil && res.invalid == nil {
+		res.invalid = failJob("Invalid transformSchema: %v", res.genErr)
+	}
+	return res
 }
 
 // describeGQLError renders a parser error as "line L, column C: message".

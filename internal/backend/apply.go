@@ -2,7 +2,6 @@ package backend
 
 import (
 	"encoding/json"
-	"fmt"
 
 	ab "github.com/amplifylite/amplifylite/amplifybackend"
 )
@@ -10,7 +9,8 @@ import (
 // apply performs a completing job's effects inside its transaction. State may
 // have moved since the request was accepted (a job forced to COMPLETED late,
 // an app removed meanwhile): what can no longer be done fails the job.
-func (s *Service) apply(tx Tx, p Partition, j *Job) error {
+// Schema processing is not done here but asked of work (see finish).
+func (s *Service) apply(tx Tx, p Partition, j *Job, work schemaWork) error {
 	env := j.Envs[0]
 	switch j.Kind {
 	case ab.OpCreateBackend:
@@ -42,7 +42,7 @@ func (s *Service) apply(tx Tx, p Partition, j *Job) error {
 		return applyPayload(j, func(in *ab.DeleteBackendAuthRequest) error { return s.remove(tx, p, j, KindAuth, *in.ResourceName) })
 	case ab.OpCreateBackendAPI:
 		return applyPayload(j, func(in *ab.CreateBackendAPIRequest) error {
-			if err := s.checkSchema(str(in.ResourceConfig.TransformSchema)); err != nil {
+			if err := work.check(str(in.ResourceConfig.TransformSchema)); err != nil {
 				return err
 			}
 			return s.putNew(tx, p, j, KindAPI, *in.ResourceName, in.ResourceConfig, nil)
@@ -50,13 +50,15 @@ func (s *Service) apply(tx Tx, p Partition, j *Job) error {
 	case ab.OpUpdateBackendAPI:
 		return applyPayload(j, func(in *ab.UpdateBackendAPIRequest) error {
 			return s.edit(tx, p, j, KindAPI, *in.ResourceName, mergeInto(in.ResourceConfig), func(r *Resource) error {
-				return s.checkSchema(apiSchema(r))
+				return work.check(apiSchema(r))
 			})
 		})
 	case ab.OpDeleteBackendAPI:
 		return applyPayload(j, func(in *ab.DeleteBackendAPIRequest) error { return s.remove(tx, p, j, KindAPI, *in.ResourceName) })
 	case ab.OpGenerateBackendAPIModels:
-		return applyPayload(j, func(in *ab.GenerateBackendAPIModelsRequest) error { return s.applyGenerate(tx, p, j, *in.ResourceName) })
+		return applyPayload(j, func(in *ab.GenerateBackendAPIModelsRequest) error {
+			return s.applyGenerate(tx, p, j, *in.ResourceName, work)
+		})
 	case ab.OpCreateBackendStorage:
 		return applyPayload(j, func(in *ab.CreateBackendStorageRequest) error { return s.applyCreateStorage(tx, p, j, in) })
 	case ab.OpImportBackendStorage:
@@ -81,14 +83,16 @@ func (s *Service) apply(tx Tx, p Partition, j *Job) error {
 	case ab.OpCreateBackendConfig:
 		return applyPayload(j, func(in *ab.CreateBackendConfigRequest) error { return s.applyCreateConfig(tx, p, j.AppID, in) })
 	}
-	return fmt.Errorf("apply job %s: unknown operation %q", j.ID, j.Kind)
+	return failJob("The job could not be applied: amplifylite does not know jobs of kind %q", j.Kind)
 }
 
-// applyPayload decodes the job's request and runs fn on it.
+// applyPayload decodes the job's request and runs fn on it. A stored request
+// that no longer decodes fails the job (one that lacks a member fn needs
+// panics, which applySafely turns into a failure too).
 func applyPayload[T any](j *Job, fn func(*T) error) error {
 	in := new(T)
 	if err := json.Unmarshal(j.Payload, in); err != nil {
-		return fmt.Errorf("decode payload of job %s: %w", j.ID, err)
+		return failJob("The job could not be applied: its stored request does not decode: %v", err)
 	}
 	return fn(in)
 }
@@ -270,7 +274,7 @@ func (s *Service) remove(tx Tx, p Partition, j *Job, kind ResourceKind, name str
 	return tx.DeleteResource(p, j.AppID, env, kind, name)
 }
 
-func (s *Service) applyGenerate(tx Tx, p Partition, j *Job, name string) error {
+func (s *Service) applyGenerate(tx Tx, p Partition, j *Job, name string, work schemaWork) error {
 	r, err := requireResource(tx, p, j.AppID, j.Envs[0], KindAPI, name)
 	if err != nil {
 		return failJob("%s", err.Error())
@@ -282,11 +286,14 @@ func (s *Service) applyGenerate(tx Tx, p Partition, j *Job, name string) error {
 	case s.cfg.Models == nil:
 		return failJob("Model generation is not available in this build of amplifylite")
 	}
-	models, introspection, err := s.cfg.Models(schema)
-	if err != nil {
-		return failJob("Model generation failed: %v", err)
+	res, ok := work[schema]
+	switch {
+	case !ok:
+		return &needSchema{schema}
+	case res.genErr != nil:
+		return failJob("Model generation failed: %v", res.genErr)
 	}
-	r.Models, r.Introspection, r.ModelsSchemaHash = models, introspection, schemaHash(schema)
+	r.Models, r.Introspection, r.ModelsSchemaHash = res.models, res.introspection, schemaHash(schema)
 	return tx.PutResource(p, r)
 }
 

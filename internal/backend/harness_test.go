@@ -38,6 +38,8 @@ type harness struct {
 	runner *jobs.Runner
 	// auth is the Authorization header sent with requests ("" = unsigned).
 	auth string
+	// store is the service's store, for tests that plant records.
+	store backend.Store
 }
 
 const jobDuration = time.Second
@@ -63,7 +65,7 @@ func newHarness(t *testing.T, models ...backend.ModelGenerator) *harness {
 	}
 	srv := httptest.NewServer(httpapi.New(svc, httpapi.Options{}))
 	t.Cleanup(srv.Close)
-	return &harness{t: t, url: srv.URL, clock: clock, runner: jobs.New(svc, nil)}
+	return &harness{t: t, url: srv.URL, clock: clock, runner: jobs.New(svc, nil), store: store}
 }
 
 // response is a decoded API answer.

@@ -68,26 +68,40 @@ func (s *Service) startJob(ctx context.Context, p Partition, spec jobSpec) (*Job
 }
 
 // FinishDueJobs completes every RUNNING job whose time has come and returns
-// how many it finished.
+// how many it finished. A job that cannot be finished (a store error) is
+// skipped and the others still are; the errors are returned together.
 func (s *Service) FinishDueJobs(ctx context.Context) (int, error) {
+	const batch = 100
 	n := 0
+	var errs []error
+	skipped := map[JobRef]bool{}
 	for {
 		var due []JobRef
 		err := s.store.View(ctx, func(tx Tx) (err error) {
-			due, err = tx.DueJobs(s.now(), 100)
+			due, err = tx.DueJobs(s.now(), batch+len(skipped))
 			return err
 		})
 		if err != nil {
-			return n, fmt.Errorf("list due jobs: %w", err)
+			return n, errors.Join(append(errs, fmt.Errorf("list due jobs: %w", err))...)
 		}
-		if len(due) == 0 {
-			return n, nil
-		}
+		progress := false
 		for _, ref := range due {
+			if skipped[ref] {
+				continue
+			}
+			progress = true
 			if _, err := s.finish(ctx, ref.Partition, ref.AppID, ref.JobID, StatusCompleted, ""); err != nil {
-				return n, err
+				if ctx.Err() != nil {
+					return n, ctx.Err()
+				}
+				errs = append(errs, err)
+				skipped[ref] = true
+				continue
 			}
 			n++
+		}
+		if !progress {
+			return n, errors.Join(errs...)
 		}
 	}
 }
@@ -105,6 +119,11 @@ func (s *Service) NextDue(ctx context.Context) (t time.Time, ok bool, err error)
 // job's effects in the same transaction; when they cannot be applied, the job
 // ends FAILED instead and nothing else changes.
 // It returns the finished job, or nil when the job was no longer RUNNING.
+//
+// Heavy work (schema validation, model generation) is done outside the write
+// transaction, which would otherwise hold up every other write: apply asks for
+// it with needSchema, the transaction is abandoned, the work is done, and the
+// transaction runs again against the state as it is then.
 func (s *Service) finish(ctx context.Context, p Partition, appID, jobID, status, operation string) (*Job, error) {
 	var final *Job
 	set := func(tx Tx, status, msg string) (*Job, error) {
@@ -120,18 +139,31 @@ func (s *Service) finish(ctx context.Context, p Partition, appID, jobID, status,
 		final = j
 		return j, tx.PutJob(p, j)
 	}
+	work := schemaWork{}
+	var err error
+	for attempt := 0; ; attempt++ {
+		err = s.update(ctx, func(tx Tx) error {
+			if status == StatusFailed {
+				_, err := set(tx, StatusFailed, "The job was marked FAILED through UpdateBackendJob.")
+				return err
+			}
+			j, err := set(tx, StatusCompleted, "")
+			if err != nil || j == nil {
+				return err
+			}
+			return s.applySafely(tx, p, j, work)
+		})
+		var need *needSchema
+		if !errors.As(err, &need) {
+			break
+		}
+		if attempt == maxSchemaAttempts {
+			err = failJob("The API's transformSchema kept changing while the job ran; try again")
+			break
+		}
+		work[need.schema] = s.processSchema(need.schema)
+	}
 	var failure *jobFailure
-	err := s.update(ctx, func(tx Tx) error {
-		if status == StatusFailed {
-			_, err := set(tx, StatusFailed, "The job was marked FAILED through UpdateBackendJob.")
-			return err
-		}
-		j, err := set(tx, StatusCompleted, "")
-		if err != nil || j == nil {
-			return err
-		}
-		return s.apply(tx, p, j)
-	})
 	if errors.As(err, &failure) {
 		err = s.update(ctx, func(tx Tx) error {
 			_, err := set(tx, StatusFailed, failure.msg)
@@ -142,6 +174,22 @@ func (s *Service) finish(ctx context.Context, p Partition, appID, jobID, status,
 		return nil, fmt.Errorf("finish job %s: %w", jobID, err)
 	}
 	return final, nil
+}
+
+// maxSchemaAttempts bounds how often finish processes a schema that changed
+// under it before giving up on the job.
+const maxSchemaAttempts = 3
+
+// applySafely applies j's effects; a job whose stored request no longer
+// decodes or whose kind is unknown fails, and so does one whose effects
+// panic, so that one bad record never stops the runner.
+func (s *Service) applySafely(tx Tx, p Partition, j *Job, work schemaWork) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = failJob("The job could not be applied: internal error: %v", v)
+		}
+	}()
+	return s.apply(tx, p, j, work)
 }
 
 // GetBackendJob returns a job listed under the environment.
@@ -202,13 +250,22 @@ func (s *Service) UpdateBackendJob(ctx context.Context, p Partition, in *ab.Upda
 		if err != nil {
 			return nil, err
 		}
-		if finished == nil { // the runner finished it first: show what it did
-			got, err := s.GetBackendJob(ctx, p, &ab.GetBackendJobRequest{AppId: in.AppId, BackendEnvironmentName: in.BackendEnvironmentName, JobId: in.JobId})
+		if finished == nil {
+			// Someone else (the runner, another request) finished it first.
+			// Its outcome is this request's answer only when it is the one
+			// asked for; otherwise the request is refused, as it would have
+			// been a moment later.
+			err := s.store.View(ctx, func(tx Tx) (err error) {
+				job, err = s.listedJob(tx, p, app, env, id)
+				return err
+			})
 			if err != nil {
 				return nil, err
 			}
-			out := ab.UpdateBackendJobResponse(*got)
-			return &out, nil
+			if job.Status != status {
+				return nil, badRequestf("Job %s is already %s and cannot become %s", id, job.Status, status)
+			}
+			break
 		}
 		job = finished
 	default: // only the operation (or nothing) changes

@@ -1,11 +1,14 @@
 // Package jobs runs asynchronous jobs to completion: it finishes every job
 // whose time has come, then sleeps until the next one is due or a new job is
-// created.
+// created. When finishing fails (a full disk, a lost database), it backs off
+// and reports itself degraded until a round succeeds again.
 package jobs
 
 import (
 	"context"
 	"log/slog"
+	"math/rand/v2"
+	"sync"
 	"time"
 )
 
@@ -26,6 +29,15 @@ type Runner struct {
 	// MaxSleep bounds how long the runner waits between looks, so that jobs
 	// created by another server on the same database are not missed.
 	MaxSleep time.Duration
+	// MinBackoff and MaxBackoff bound the wait after a failed round: it
+	// starts at MinBackoff and doubles with every failure in a row, up to
+	// MaxBackoff, each wait jittered down by up to a half.
+	MinBackoff, MaxBackoff time.Duration
+
+	mu       sync.Mutex
+	failures int   // failed rounds in a row
+	lastErr  error // the error of the last failed round
+	waited   func(time.Duration)
 }
 
 // New returns a runner over f.
@@ -33,13 +45,22 @@ func New(f Finisher, log *slog.Logger) *Runner {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Runner{f: f, log: log, MaxSleep: time.Second}
+	return &Runner{f: f, log: log, MaxSleep: time.Second, MinBackoff: 100 * time.Millisecond, MaxBackoff: 30 * time.Second}
 }
 
 // RunOnce finishes every job that is due now and returns how many it finished.
 func (r *Runner) RunOnce(ctx context.Context) (int, error) { return r.f.FinishDueJobs(ctx) }
 
-// Run finishes jobs until ctx is done. Errors are logged and retried.
+// Health reports whether the last round succeeded and, when it did not, why.
+func (r *Runner) Health() (ok bool, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.failures == 0, r.lastErr
+}
+
+// Run finishes jobs until ctx is done. A failed round is logged when the
+// runner becomes degraded (not at every retry) and retried after a backoff;
+// the recovery is logged too.
 func (r *Runner) Run(ctx context.Context) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
@@ -50,16 +71,61 @@ func (r *Runner) Run(ctx context.Context) {
 		case <-timer.C:
 		case <-r.f.Woken():
 		}
-		if n, err := r.RunOnce(ctx); err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			r.log.Error("finish jobs", "err", err)
-		} else if n > 0 {
-			r.log.Debug("finished jobs", "count", n)
+		n, err := r.RunOnce(ctx)
+		if ctx.Err() != nil {
+			return
 		}
-		timer.Reset(r.sleep(ctx))
+		var wait time.Duration
+		if err != nil {
+			wait = r.failed(err)
+		} else {
+			r.succeeded()
+			if n > 0 {
+				r.log.Debug("finished jobs", "count", n)
+			}
+			wait = r.sleep(ctx)
+		}
+		if r.waited != nil {
+			r.waited(wait)
+		}
+		timer.Reset(wait)
 	}
+}
+
+// failed records a failed round and returns how long to back off.
+func (r *Runner) failed(err error) time.Duration {
+	r.mu.Lock()
+	r.failures++
+	failures := r.failures
+	r.lastErr = err
+	r.mu.Unlock()
+	if failures == 1 {
+		r.log.Error("job runner degraded: finishing jobs failed; retrying with backoff", "err", err)
+	}
+	return backoff(failures, r.MinBackoff, r.MaxBackoff, rand.Float64())
+}
+
+func (r *Runner) succeeded() {
+	r.mu.Lock()
+	failures := r.failures
+	r.failures, r.lastErr = 0, nil
+	r.mu.Unlock()
+	if failures > 0 {
+		r.log.Info("job runner recovered", "failedRounds", failures)
+	}
+}
+
+// backoff is the wait after the n-th failure in a row: min·2^(n-1), capped at
+// max, less a jitter of up to half of it (u in [0, 1)).
+func backoff(n int, min, max time.Duration, u float64) time.Duration {
+	d := min
+	for i := 1; i < n && d < max; i++ {
+		d *= 2
+	}
+	if d > max {
+		d = max
+	}
+	return d - time.Duration(u*float64(d)/2)
 }
 
 // sleep returns how long to wait until the next job is due.
