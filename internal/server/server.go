@@ -129,7 +129,11 @@ func (s *Server) health(ctx context.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]string{"status": "ok", "version": Version, "store": s.store.Name()}, nil
+	h := map[string]string{"status": "ok", "version": Version, "store": s.store.Name(), "jobs": "ok"}
+	if ok, err := s.Runner.Health(); !ok {
+		h["jobs"], h["jobsError"] = "degraded", err.Error()
+	}
+	return h, nil
 }
 
 // Close stops accepting requests, drains those in flight (up to ctx's
