@@ -38,6 +38,7 @@ func Run(t *testing.T, h Harness) {
 		{"Buckets", testBuckets},
 		{"Transactions", testTransactions},
 		{"Isolation", testIsolation},
+		{"IsolatedContents", testIsolatedContents},
 		{"Concurrency", testConcurrency},
 		{"MixedOutcomes", testMixedOutcomes},
 		{"Durability", testDurability},
