@@ -6,14 +6,23 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
+
+	"github.com/amplifylite/amplifylite/internal/store/sqlite"
 )
 
-const usage = `usage: amplifylite serve [flags]   run the server (amplifylite serve -h lists flags)
-       amplifylite version        print the version`
+const usage = `usage: amplifylite serve [flags]             run the server (amplifylite serve -h lists flags)
+       amplifylite check [--data-dir DIR]  check the stopped server's database: exit 0 sound, 1 damaged, 2 not checked
+       amplifylite version                 print the version`
+
+// dbFile is the database file's name in the data directory (as openStore
+// names it).
+const dbFile = "amplifylite.db"
 
 // Main runs the command line and returns the exit code.
 func Main(args []string, getenv func(string) string, stderr io.Writer) int {
@@ -25,6 +34,8 @@ func Main(args []string, getenv func(string) string, stderr io.Writer) int {
 	case "version":
 		fmt.Fprintln(stderr, "amplifylite", Version)
 		return 0
+	case "check":
+		return check(args[1:], getenv, stderr)
 	case "serve":
 	default:
 		fmt.Fprintln(stderr, usage)
@@ -55,4 +66,60 @@ func Main(args []string, getenv func(string) string, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// check runs `amplifylite check`: SQLite's complete integrity check of the
+// database in the data directory (--data-dir, AMPLIFYLITE_DATA_DIR or serve's
+// default), which it neither creates nor changes. It exits 0 when the
+// database is sound, 1 when it is damaged and 2 when it could not check:
+// usage error, no database, unreadable file.
+func check(args []string, getenv func(string) string, stderr io.Writer) int {
+	flags := flag.NewFlagSet("check", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	dir := flags.String("data-dir", DefaultOptions().DataDir, "directory of the database file (environment: AMPLIFYLITE_DATA_DIR)")
+	if v := getenv("AMPLIFYLITE_DATA_DIR"); v != "" {
+		*dir = v
+	}
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if flags.NArg() > 0 {
+		fmt.Fprintf(stderr, "amplifylite check: unexpected arguments: %v\n", flags.Args())
+		return 2
+	}
+	if *dir == Memory {
+		fmt.Fprintln(stderr, "amplifylite check: an in-memory store keeps no database to check")
+		return 2
+	}
+	path, err := filepath.Abs(filepath.Join(*dir, dbFile))
+	if err != nil {
+		fmt.Fprintln(stderr, "amplifylite check:", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	err = sqlite.Check(ctx, path)
+	var damaged *sqlite.DamagedError
+	switch {
+	case err == nil:
+		fmt.Fprintf(stderr, "%s: ok\n", path)
+		return 0
+	case errors.As(err, &damaged):
+		fmt.Fprintf(stderr, "%s: damaged; %s found:\n", path, damaged.Check)
+		for _, p := range damaged.Problems {
+			fmt.Fprintln(stderr, "  "+p)
+		}
+		fmt.Fprintln(stderr, "Restore it from a backup or a snapshot, or move it aside (with its -wal and -shm files) "+
+			"to start the server with an empty database.")
+		return 1
+	case errors.Is(err, fs.ErrNotExist):
+		fmt.Fprintf(stderr, "amplifylite check: no database at %s (nothing checked, nothing created)\n", path)
+		return 2
+	default:
+		fmt.Fprintln(stderr, "amplifylite check:", err)
+		return 2
+	}
 }

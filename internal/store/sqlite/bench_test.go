@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -152,9 +153,7 @@ func BenchmarkOpen(b *testing.B) {
 			b.StartTimer()
 		}
 	})
-	b.Run("existing", func(b *testing.B) {
-		path := filepath.Join(b.TempDir(), "amplifylite.db")
-		openAt(b, path).Close()
+	existing := func(b *testing.B, path string) {
 		for b.Loop() {
 			s, err := sqlite.Open(ctx, path)
 			if err != nil {
@@ -164,7 +163,28 @@ func BenchmarkOpen(b *testing.B) {
 			s.Close()
 			b.StartTimer()
 		}
+	}
+	b.Run("existing", func(b *testing.B) {
+		path := filepath.Join(b.TempDir(), "amplifylite.db")
+		openAt(b, path).Close()
+		existing(b, path)
 	})
+	b.Run("existing-100apps", func(b *testing.B) { existing(b, healthy(b, 100)) })
+	// AMPLIFYLITE_BENCH_DB names a large database (bench/bigdb makes one):
+	// Open with the check its size selects, then with each check forced.
+	if path := os.Getenv("AMPLIFYLITE_BENCH_DB"); path != "" {
+		for _, tc := range []struct {
+			name string
+			max  int64 // quickCheckMax; < 0: unchanged
+		}{{"bySize", -1}, {"quick_check", math.MaxInt64}, {"walk", 0}} {
+			b.Run("big/"+tc.name, func(b *testing.B) {
+				if tc.max >= 0 {
+					sqlite.SetQuickCheckMax(b, tc.max)
+				}
+				existing(b, path)
+			})
+		}
+	}
 }
 
 // cpuTime is the process's user plus system CPU time.

@@ -82,3 +82,13 @@ func SetBatchLimits(s *Store, n int, d time.Duration) {
 	defer s.mu.Unlock()
 	s.maxBatch, s.maxBatchTime = n, d
 }
+
+// SetQuickCheckMax sets the largest database Open checks with quick_check
+// (larger ones get the b-tree walk) until the test ends.
+func SetQuickCheckMax(t testing.TB, n int64) {
+	old := quickCheckMax.Swap(n)
+	t.Cleanup(func() { quickCheckMax.Store(old) })
+}
+
+// PartialWhere is partialWhere.
+var PartialWhere = partialWhere

@@ -32,8 +32,9 @@ const Memory = ":memory:"
 // for writers.
 type Store struct {
 	path    string
-	writer  *pool // one connection
-	readers *pool // == writer in memory mode
+	file    string // absolute path of the database file; "" in memory
+	writer  *pool  // one connection
+	readers *pool  // == writer in memory mode
 	secret  []byte
 
 	mu      sync.Mutex
@@ -50,6 +51,9 @@ type Store struct {
 
 // Open opens (creating if needed) the database at path, or a private
 // in-memory database when path is Memory, and applies pending migrations.
+// It first checks the integrity of a file that already exists (see
+// check.go), and fails with a *DamagedError when it is damaged. A file of
+// zero bytes is an empty database: Open builds one in it.
 func Open(ctx context.Context, path string) (*Store, error) {
 	s, err := open(ctx, path)
 	if err != nil {
@@ -63,11 +67,14 @@ func open(ctx context.Context, path string) (*Store, error) {
 	var err error
 	if path == Memory {
 		err = s.openMemory()
-	} else {
-		err = s.openFile(ctx, path)
+	} else if err = s.openFile(ctx, path); err == nil && s.secret == nil {
+		err = s.verify(ctx) // the file was there already
 	}
 	if err == nil && s.secret == nil {
 		err = s.loadSecret(ctx)
+	}
+	if corrupt(err) && s.file != "" {
+		err = &DamagedError{Path: s.file, Check: "open", Problems: []string{err.Error()}}
 	}
 	if err != nil {
 		s.Close()
@@ -117,6 +124,7 @@ func (s *Store) openFile(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
+	s.file = abs
 	if s.secret, err = create(ctx, abs); err != nil {
 		return fmt.Errorf("create: %w", err)
 	}
