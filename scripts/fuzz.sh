@@ -7,10 +7,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 t=${FUZZTIME:-20000x}
-for pkg in $(go list ./...); do
+pkgs=$(go list ./...) # fails the script if the packages cannot be listed
+ran=0
+for pkg in $pkgs; do
   dir=$(go list -f '{{.Dir}}' "$pkg")
   for fn in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //'); do
     echo "== fuzz $pkg $fn ($t)"
     go test -run='^$' -fuzz="^${fn}\$" -fuzztime="$t" "$pkg"
+    ran=$((ran + 1))
   done
 done
+if [ "$ran" -eq 0 ]; then
+  echo "fuzz: no Fuzz targets found: nothing was fuzzed" >&2
+  exit 1
+fi
+echo "fuzz: $ran targets"

@@ -682,6 +682,21 @@ class TestSignatures(Case):
             other.get_backend(AppId=app)
 
 
+class TestFreshReads(Case):
+    """A read made while a job runs is not served again once the job has completed."""
+
+    def test_get_backend_after_job_completes(self):
+        app = "bt-fresh-reads"
+        self.make_backend(app)
+        job = self.c.create_backend_storage(AppId=app, BackendEnvironmentName=ENV, ResourceName="files",
+                                            ResourceConfig={"ServiceName": "S3", "Permissions": {"Authenticated": ["READ"]}})
+        during = json.loads(self.c.get_backend(AppId=app, BackendEnvironmentName=ENV)["AmplifyMetaConfig"])
+        self.assertNotIn("storage", during)
+        self.wait(app, job["JobId"])
+        after = json.loads(self.c.get_backend(AppId=app, BackendEnvironmentName=ENV)["AmplifyMetaConfig"])
+        self.assertIn("files", after.get("storage", {}))
+
+
 class TestPartitions(Case):
     """The region of the signature and a 12-digit access key select separate state."""
 
@@ -695,6 +710,14 @@ class TestPartitions(Case):
         other_account = client(access_key="111122223333")
         with self.assertRaises(other_account.exceptions.NotFoundException):
             other_account.get_backend(AppId=app)
+
+        # A configured key acts as the account it is mapped to, whatever its id.
+        mapped = client(access_key="AKIDACCOUNTKEY")
+        self.make_backend("bt-mapped-account", c=mapped)
+        meta = json.loads(mapped.get_backend(AppId="bt-mapped-account")["AmplifyMetaConfig"])
+        self.assertIn("arn:aws:iam::444455556666:role/", meta["providers"]["awscloudformation"]["AuthRoleArn"])
+        with self.assertRaises(self.c.exceptions.NotFoundException):
+            self.c.get_backend(AppId="bt-mapped-account")
 
         # The same app id can exist independently in another region, with that region in its ARNs.
         self.c = other_region

@@ -23,7 +23,8 @@ export AWS_ACCESS_KEY_ID=AKIDEXAMPLE
 export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
 # The fast server verifies every request's SigV4 signature against these two dummy keys (the second
 # one's account is its 12-digit id); the slow server accepts any credentials, amplifylite's default.
-CONFORMANCE_CREDENTIALS="AKIDEXAMPLE:$AWS_SECRET_ACCESS_KEY,111122223333:$AWS_SECRET_ACCESS_KEY:111122223333"
+# AKIDACCOUNTKEY's account is not its key id: only the configured mapping can put it in 444455556666.
+CONFORMANCE_CREDENTIALS="AKIDEXAMPLE:$AWS_SECRET_ACCESS_KEY,111122223333:$AWS_SECRET_ACCESS_KEY:111122223333,AKIDACCOUNTKEY:$AWS_SECRET_ACCESS_KEY:444455556666"
 export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 export AWS_EC2_METADATA_DISABLED=true AWS_PAGER="" AWS_MAX_ATTEMPTS=1 AWS_RETRY_MODE=standard

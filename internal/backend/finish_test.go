@@ -3,8 +3,6 @@ package backend_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -90,14 +88,11 @@ func TestUpdateBackendJob_ConcurrentOutcomes(t *testing.T) {
 			asked := []string{"COMPLETED", "FAILED"}[i%2]
 			wg.Go(func() {
 				answers[i] = answer{asked: asked}
-				resp, err := http.Post(h.url+"/backend/app1/job/dev/"+id, "application/json", strings.NewReader(`{"status":"`+asked+`"}`))
+				r, err := h.try("POST", "/backend/app1/job/dev/"+id, `{"status":"`+asked+`"}`)
 				if err != nil {
-					return
+					t.Error(err)
 				}
-				defer resp.Body.Close()
-				raw, _ := io.ReadAll(resp.Body)
-				answers[i].status = resp.StatusCode
-				json.Unmarshal(raw, &answers[i].body)
+				answers[i].status, answers[i].body = r.status, r.body
 			})
 		}
 		wg.Wait()
@@ -135,12 +130,19 @@ func TestJobs_SchemaWorkOutsideTheWriteTransaction(t *testing.T) {
 		t.Fatalf("processing %q", got)
 	}
 	// The schema is being processed: another app's write must not wait for it.
-	done := make(chan response, 1)
-	go func() { done <- h.post("/backend", `{"appId":"app2","appName":"n","backendEnvironmentName":"dev"}`) }()
+	type result struct {
+		r   response
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		r, err := h.try("POST", "/backend", `{"appId":"app2","appName":"n","backendEnvironmentName":"dev"}`)
+		done <- result{r, err}
+	}()
 	select {
-	case r := <-done:
-		if r.status != 200 {
-			t.Fatalf("other write: %s", r.raw)
+	case res := <-done:
+		if res.err != nil || res.r.status != 200 {
+			t.Fatalf("other write: %v %s", res.err, res.r.raw)
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("another app's write waited for the schema processing")

@@ -3,6 +3,7 @@ package backend_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -83,9 +84,22 @@ func (r response) errType() string { return r.header.Get("x-amzn-ErrorType") }
 
 func (h *harness) do(method, path, body string) response {
 	h.t.Helper()
-	req, err := http.NewRequest(method, h.url+path, strings.NewReader(body))
+	r, err := h.try(method, path, body)
 	if err != nil {
 		h.t.Fatal(err)
+	}
+	if hasNull(r.body) {
+		h.t.Errorf("%s %s: response contains null: %s", method, path, r.raw)
+	}
+	return r
+}
+
+// try sends a request and returns what came back; unlike do, it may be
+// called from any goroutine.
+func (h *harness) try(method, path, body string) (response, error) {
+	req, err := http.NewRequest(method, h.url+path, strings.NewReader(body))
+	if err != nil {
+		return response{}, err
 	}
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
@@ -95,18 +109,18 @@ func (h *harness) do(method, path, body string) response {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		h.t.Fatal(err)
+		return response{}, err
 	}
 	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return response{}, err
+	}
 	r := response{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
 	if err := json.Unmarshal(raw, &r.body); err != nil {
-		h.t.Fatalf("%s %s: body is not a JSON object: %q", method, path, raw)
+		return r, fmt.Errorf("%s %s: body is not a JSON object: %q", method, path, raw)
 	}
-	if hasNull(r.body) {
-		h.t.Errorf("%s %s: response contains null: %s", method, path, raw)
-	}
-	return r
+	return r, nil
 }
 
 func (h *harness) post(path, body string) response { h.t.Helper(); return h.do("POST", path, body) }

@@ -45,7 +45,9 @@ func TestJobs_EffectsApplyOnCompletionOnly(t *testing.T) {
 		t.Errorf("a running job must be listed: %s", jobs.raw)
 	}
 	h.clock.Advance(jobDuration / 2)
-	h.runner.RunOnce(t.Context())
+	if _, err := h.runner.RunOnce(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	if st := h.jobStatus("app1", "dev", created.str("jobId")); st.str("status") != "RUNNING" {
 		t.Errorf("job finished early: %s", st.raw)
 	}
@@ -248,11 +250,13 @@ func TestCreateBackend_ConcurrentCreatesHaveOneWinner(t *testing.T) {
 	var wg sync.WaitGroup
 	statuses := make([]int, n)
 	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			statuses[i] = h.post("/backend", `{"appId":"race","appName":"n","backendEnvironmentName":"dev"}`).status
-		}()
+		wg.Go(func() {
+			r, err := h.try("POST", "/backend", `{"appId":"race","appName":"n","backendEnvironmentName":"dev"}`)
+			if err != nil {
+				t.Error(err)
+			}
+			statuses[i] = r.status
+		})
 	}
 	wg.Wait()
 	wins := 0

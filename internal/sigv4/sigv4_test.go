@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -155,4 +156,73 @@ func FuzzParseAuthorization(f *testing.F) {
 	f.Add("AWS4-HMAC-SHA256 Credential=AKID/20261129/us-east-1/amplifybackend/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc")
 	f.Add("AWS4-HMAC-SHA256 ,,,=")
 	f.Fuzz(func(t *testing.T, h string) { parseAuthorization(h) })
+}
+
+// FuzzVerify_ForgeriesAreRefused: a request signed by the SDK's signer and
+// then changed by the fuzzer (path, body, a header, the Authorization header,
+// the content hash header) is accepted only when nothing the signature covers
+// changed, and never panics the verifier.
+func FuzzVerify_ForgeriesAreRefused(f *testing.F) {
+	f.Add("/backend/a/details", `{"x":1}`, "", "", "", "")
+	f.Add("/backend/a/api/../remove", `{}`, "", "", "", "")
+	f.Add("", `{"x":2}`, "", "", "", "UNSIGNED-PAYLOAD")
+	f.Add("", "", "Content-Type", "text/plain", "", "")
+	f.Add("", "", "", "", "AWS4-HMAC-SHA256 Credential=AKIDGOOD/20261129/eu-west-1/s3/aws4_request, SignedHeaders=host, Signature=00", "")
+	v := NewVerifier([]Credential{{AccessKeyID: "AKIDGOOD", SecretAccessKey: "s3cret"}}, func() time.Time { return now })
+	const path, body = "/backend/app/details", `{"backendEnvironmentName":"dev"}`
+	f.Fuzz(func(t *testing.T, newPath, newBody, header, value, auth, hash string) {
+		r := signed(t, "AKIDGOOD", "s3cret", path, body, now)
+		sent := body
+		changed := false
+		if newPath != "" && newPath != path {
+			u, err := url.Parse("http://127.0.0.1:4750" + newPath)
+			if err != nil || u.EscapedPath() == path || u.Path == "" {
+				return
+			}
+			r.URL.Path, r.URL.RawPath = u.Path, u.RawPath
+			changed = true
+		}
+		if newBody != "" && newBody != body {
+			sent, changed = newBody, true
+		}
+		if h := http.CanonicalHeaderKey(header); header != "" && h != "User-Agent" && value != r.Header.Get(h) {
+			if !isToken(header) || strings.ContainsAny(value, "\r\n\x00") {
+				return
+			}
+			r.Header.Set(h, value)
+			switch h {
+			case "Content-Type", "X-Amz-Date", "Authorization", "X-Amz-Security-Token":
+				changed = true
+			case "X-Amz-Content-Sha256":
+				sum := sha256.Sum256([]byte(sent))
+				changed = changed || value != "" && value != hex.EncodeToString(sum[:])
+			}
+		}
+		if auth != "" {
+			r.Header.Set("Authorization", auth)
+			changed = true
+		}
+		if hash != "" {
+			r.Header.Set("X-Amz-Content-Sha256", hash)
+			sum := sha256.Sum256([]byte(sent))
+			changed = changed || hash != hex.EncodeToString(sum[:])
+		}
+		_, err := v.Verify(r, []byte(sent))
+		if changed && err == nil {
+			t.Fatalf("forgery accepted: path %q body %q header %q=%q auth %q hash %q", r.URL.EscapedPath(), sent, header, value, auth, hash)
+		}
+		if !changed && err != nil {
+			t.Fatalf("the signed request was refused: %v", err)
+		}
+	})
+}
+
+// isToken reports whether s is an HTTP token (a valid header name).
+func isToken(s string) bool {
+	for _, c := range []byte(s) {
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+			return false
+		}
+	}
+	return s != ""
 }
