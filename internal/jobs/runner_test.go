@@ -108,7 +108,12 @@ func TestRun_BacksOffLogsOnceAndRecovers(t *testing.T) {
 	go func() { defer close(done); r.Run(ctx) }()
 	var got []state
 	for len(got) < 7 {
-		got = append(got, <-waits)
+		select {
+		case s := <-waits:
+			got = append(got, s)
+		case <-done:
+			t.Fatalf("Run returned after %d rounds", len(got)+1)
+		}
 	}
 	cancel()
 	<-done
