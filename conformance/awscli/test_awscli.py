@@ -348,7 +348,11 @@ class TestConfigAndTokens(Case):
 def main():
     """Runs the tests four at a time (each is a string of CLI processes on its own app; the CLI's
     ~0.6 s start-up dominates), prints each result and the closing count line."""
-    tests = list(iter_tests(unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])))
+    loader = unittest.defaultTestLoader
+    names = sys.argv[1:]  # e.g. TestJobs or TestJobs.test_update: only those, as unittest.main takes them
+    module = sys.modules[__name__]
+    suite = loader.loadTestsFromNames(names, module) if names else loader.loadTestsFromModule(module)
+    tests = list(iter_tests(suite))
 
     def run(test):
         out = io.StringIO()

@@ -1,4 +1,4 @@
-"""Checks that every AmplifyBackend operation is called by every client suite, and that the
+"""Checks that every AmplifyBackend operation is called (outside comments) by every client suite, and that the
 operation × client table in conformance/README.md says so.
 
 The 31 operation names come from amplifybackend/operations_gen.go (generated from botocore's model).
@@ -48,12 +48,19 @@ def operations():
     return ops
 
 
+def without_comments(path, text):
+    """The code of a suite: a call named only in a comment does not count."""
+    if path.endswith(".py"):
+        return re.sub(r"^\s*#.*$|\s#\s.*$", "", text, flags=re.M)
+    return re.sub(r"/\*[\s\S]*?\*/|^\s*//.*$|\s//\s.*$", "", text, flags=re.M)
+
+
 def coverage(ops):
     """{client: {op: bool}}"""
     result = {}
     for client, (path, _, pattern) in CLIENTS.items():
         with open(os.path.join(CONF, path)) as f:
-            text = f.read()
+            text = without_comments(path, f.read())
         result[client] = {op: re.search(pattern(op), text) is not None for op in ops}
     return result
 
@@ -97,7 +104,9 @@ def main():
         failed += 1
         print("stale: conformance/README.md's coverage table; run python3 conformance/coverage/coverage.py --write")
 
-    print(f"coverage: {passed} passed, {failed} failed")
+    # These are source checks (a call is written in the suite), not tests that ran: whether each call
+    # passes is the suites' own business.
+    print(f"coverage: {passed} source checks passed, {failed} failed")
     return 1 if failed else 0
 
 
