@@ -1,6 +1,7 @@
 package modelgen
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -42,5 +43,32 @@ func TestGenerate_Large(t *testing.T) {
 		if d != "" {
 			t.Errorf("200-model schema, options %s: %s", optString(opts), d)
 		}
+	}
+}
+
+// BenchmarkProcess_ManyToMany times Generate, as the server calls it, on
+// manyToManySchema(N); the time per type should stay flat as N grows.
+func BenchmarkProcess_ManyToMany(b *testing.B) {
+	benchmarkSizes(b, manyToManySchema)
+}
+
+// BenchmarkProcess_BelongsToHub is BenchmarkProcess_ManyToMany for
+// belongsToHubSchema(N).
+func BenchmarkProcess_BelongsToHub(b *testing.B) {
+	benchmarkSizes(b, belongsToHubSchema)
+}
+
+func benchmarkSizes(b *testing.B, gen func(n int) string) {
+	for _, n := range []int{500, 1000, 2000, 4000} {
+		sdl := gen(n)
+		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(sdl)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Generate(sdl, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

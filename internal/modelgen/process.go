@@ -1,6 +1,8 @@
 package modelgen
 
 import (
+	"iter"
+
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -217,13 +219,116 @@ func (r *run) load(doc *document, protos []*protoType) error {
 
 // ---- field helpers ----
 
-func findField(m *model, name string) *field {
+// The relation steps look a related model's fields up once per relation; a
+// model with many relations (a hub joined to every other model) would be
+// rescanned for each of them, so models with indexFrom fields or more keep
+// an index instead.
+
+// indexFrom is the field count from which lookups use the index rather than
+// scan the fields (a variable so that tests can run either way on any model).
+var indexFrom = 16
+
+// fieldIndex is what the lookups keep about a model's fields.
+type fieldIndex struct {
+	// byName is the first field of each name; nil until findField needs it.
+	byName map[string]*field
+	// byType is the fields of each type and byDirective the field
+	// directives of each name, in flattenFieldDirectives order; nil until a
+	// lookup needs them.
+	byType      map[string][]*field
+	byDirective map[string][]*directive
+	// stamped: stampAll has run since the last change, so running it again
+	// would change nothing.
+	stamped bool
+	// related is belongsToConnectedFields by the name of the model asking;
+	// nil until it is needed.
+	related map[string][]*field
+	// indexNamed is the first @index of each (string) name; nil until it is
+	// needed.
+	indexNamed map[string]*directive
+}
+
+func (m *model) index() *fieldIndex {
+	if m.idx == nil {
+		m.idx = &fieldIndex{}
+	}
+	return m.idx
+}
+
+// lookups returns the index with byType and byDirective built.
+func (m *model) lookups() *fieldIndex {
+	x := m.index()
+	if x.byType != nil {
+		return x
+	}
+	m.visits += len(m.fields)
+	x.byType = map[string][]*field{}
+	x.byDirective = map[string][]*directive{}
 	for _, f := range m.fields {
+		x.byType[f.typ] = append(x.byType[f.typ], f)
+		for _, d := range f.directives {
+			x.byDirective[d.name] = append(x.byDirective[d.name], d)
+		}
+	}
+	return x
+}
+
+// setFields replaces m's fields.
+func (m *model) setFields(fs []*field) {
+	m.fields = fs
+	m.idx = nil
+}
+
+// fieldChanged is called after the type or the directives of one of m's
+// fields changed: only the index by name stays.
+func (m *model) fieldChanged() {
+	if m.idx != nil {
+		*m.idx = fieldIndex{byName: m.idx.byName}
+	}
+}
+
+// findField is model.fields.find(f => f.name === name).
+func findField(m *model, name string) *field {
+	if len(m.fields) >= indexFrom {
+		x := m.index()
+		if x.byName == nil {
+			m.visits += len(m.fields)
+			x.byName = make(map[string]*field, len(m.fields))
+			for _, f := range m.fields {
+				if _, ok := x.byName[f.name]; !ok {
+					x.byName[f.name] = f
+				}
+			}
+		}
+		return x.byName[name]
+	}
+	for _, f := range m.fields {
+		m.visits++
 		if f.name == name {
 			return f
 		}
 	}
 	return nil
+}
+
+// fieldsOfType yields m's fields of type typ, in order.
+func fieldsOfType(m *model, typ string) iter.Seq[*field] {
+	return func(yield func(*field) bool) {
+		if len(m.fields) >= indexFrom {
+			for _, f := range m.lookups().byType[typ] {
+				if !yield(f) {
+					return
+				}
+			}
+			return
+		}
+		for _, f := range m.fields {
+			m.visits++
+			if f.typ == typ && !yield(f) {
+				return
+			}
+		}
+	}
 }
 
 // findFieldValue is model.fields.find(f => f.name === v).
@@ -246,38 +351,73 @@ func firstDirective(f *field, name string) *directive {
 
 // addFieldToModel appends f unless a field of that name exists.
 func addFieldToModel(m *model, f *field) {
-	if findField(m, f.name) == nil {
-		m.fields = append(m.fields, f)
+	if findField(m, f.name) != nil {
+		return
+	}
+	m.fields = append(m.fields, f)
+	x := m.idx
+	if x == nil {
+		return
+	}
+	if len(f.directives) > 0 {
+		m.idx = nil
+		return
+	}
+	// A new name without directives: nothing stamped, related or indexed
+	// by directive changes.
+	if x.byName != nil {
+		x.byName[f.name] = f
+	}
+	if x.byType != nil {
+		x.byType[f.typ] = append(x.byType[f.typ], f)
 	}
 }
 
-func removeFieldFromModel(m *model, name string) {
+// removeFieldsFromModel drops the fields whose names are in names.
+func removeFieldsFromModel(m *model, names map[string]bool) {
 	out := make([]*field, 0, len(m.fields))
 	for _, f := range m.fields {
-		if f.name != name {
+		if !names[f.name] {
 			out = append(out, f)
 		}
 	}
-	m.fields = out
+	m.setFields(out)
 }
 
 // stampAll is flattenFieldDirectives' side effect: every field directive of
 // m gets fieldName = its field's name.
 func stampAll(m *model) {
+	if m.idx != nil && m.idx.stamped {
+		return
+	}
+	m.visits += len(m.fields)
 	for _, f := range m.fields {
 		for _, d := range f.directives {
 			d.fieldName = f.name
 			d.stamped = true
 		}
 	}
+	m.index().stamped = true
 }
 
-// flattenFind stamps m's field directives and returns the first matching one.
-func flattenFind(m *model, pred func(d *directive) bool) *directive {
+func anyDirective(*directive) bool { return true }
+
+// flattenFind stamps m's field directives and returns the first one named
+// name (of any name if name is "") that match accepts.
+func flattenFind(m *model, name string, match func(d *directive) bool) *directive {
 	stampAll(m)
+	if name != "" && len(m.fields) >= indexFrom {
+		for _, d := range m.lookups().byDirective[name] {
+			if match(d) {
+				return d
+			}
+		}
+		return nil
+	}
 	for _, f := range m.fields {
+		m.visits++
 		for _, d := range f.directives {
-			if pred(d) {
+			if (name == "" || d.name == name) && match(d) {
 				return d
 			}
 		}
@@ -285,10 +425,32 @@ func flattenFind(m *model, pred func(d *directive) bool) *directive {
 	return nil
 }
 
+// flattenFindIndex is flattenFind for the first @index whose name is name.
+func flattenFindIndex(m *model, name any) *directive {
+	s, ok := name.(string)
+	if !ok || len(m.fields) < indexFrom {
+		return flattenFind(m, "index", func(d *directive) bool { return strictEquals(d.args.get("name"), name) })
+	}
+	stampAll(m)
+	x := m.lookups()
+	if x.indexNamed == nil {
+		x.indexNamed = map[string]*directive{}
+		for _, d := range x.byDirective["index"] {
+			if n, ok := d.args.get("name").(string); ok {
+				if _, seen := x.indexNamed[n]; !seen {
+					x.indexNamed[n] = d
+				}
+			}
+		}
+	}
+	return x.indexNamed[s]
+}
+
 // primaryKeyComponents is getModelPrimaryKeyComponentFields: the primary key
 // field and its sort key fields (nil for a sort key field that does not exist).
 func primaryKeyComponents(m *model) []*field {
 	for _, f := range m.fields {
+		m.visits++
 		if f.pk != nil {
 			out := make([]*field, 0, 1+len(f.pk.sortKeyFields))
 			out = append(out, f)
@@ -303,7 +465,7 @@ func ensureIDField(m *model) {
 		id.isNullable = false
 		return
 	}
-	m.fields = append([]*field{{name: "id", typ: "ID"}}, m.fields...)
+	m.setFields(append([]*field{{name: "id", typ: "ID"}}, m.fields...))
 }
 
 func (r *run) ensurePrimaryKeyField(m *model) error {
@@ -324,7 +486,7 @@ func (r *run) ensurePrimaryKeyField(m *model) error {
 	if pkf.isNullable {
 		return errAt(pkf.pos, "The primary key on type '%s' must reference non-null fields.", m.name)
 	}
-	d := flattenFind(m, func(d *directive) bool { return d.name == "primaryKey" })
+	d := flattenFind(m, "primaryKey", anyDirective)
 	names := d.args.get("sortKeyFields")
 	info := &primaryKeyInfo{}
 	if n, ok := jsLength(names); ok && n > 0 {
@@ -392,7 +554,7 @@ func sortFields(m *model) {
 			out = append(out, f)
 		}
 	}
-	m.fields = out
+	m.setFields(out)
 }
 
 // ---- processDirectives ----
@@ -538,6 +700,9 @@ func (r *run) processManyToMany() error {
 			}
 		}
 	}
+	// The primary key field of each model, which nothing here changes: a hub
+	// model is asked once per relation.
+	pkNames := map[*model]string{}
 	for _, name := range order {
 		v := rels[name]
 		if len(v) != 2 {
@@ -593,11 +758,17 @@ func (r *run) processManyToMany() error {
 			}
 			c.f.directives = append(c.f.directives[:idx:idx], c.f.directives[idx+1:]...)
 			c.f.typ = name
+			c.m.fieldChanged()
 			sk, err := sortKeyFields(c.m)
 			if err != nil {
 				return err
 			}
-			fields := []any{determinePrimaryKeyFieldName(c.m)}
+			pk, ok := pkNames[c.m]
+			if !ok {
+				pk = determinePrimaryKeyFieldName(c.m)
+				pkNames[c.m] = pk
+			}
+			fields := []any{pk}
 			for _, s := range sk {
 				if s == nil {
 					return errAt(c.d.pos, "a sort key field of %s does not exist", c.m.name)
@@ -608,6 +779,7 @@ func (r *run) processManyToMany() error {
 			args.set("indexName", "by"+c.m.name)
 			args.set("fields", fields)
 			c.f.directives = append(c.f.directives, &directive{name: "hasMany", args: args, pos: c.d.pos})
+			c.m.fieldChanged()
 		}
 	}
 	return nil
@@ -634,6 +806,7 @@ func sortKeyFields(m *model) ([]*field, error) {
 
 func determinePrimaryKeyFieldName(m *model) string {
 	name := "id"
+	m.visits += len(m.fields)
 	for _, f := range m.fields {
 		for _, d := range f.directives {
 			if d.name == "primaryKey" {
@@ -648,6 +821,7 @@ func (r *run) intermediateModel(a, b *model, name string, pos *ast.Position) (*m
 	keyName := func(m *model) (string, error) {
 		if r.customPK() {
 			for _, f := range m.fields {
+				m.visits++
 				if f.pk != nil {
 					return toCamelCaseWords(m.name, f.name), nil
 				}
@@ -803,7 +977,7 @@ func (r *run) processConnections() error {
 			}
 			kept = append(kept, f)
 		}
-		m.fields = kept
+		m.setFields(kept)
 	}
 	if !custom {
 		for _, m := range r.models.values() {
@@ -812,6 +986,7 @@ func (r *run) processConnections() error {
 			if len(comps) > 0 && comps[0] != nil {
 				pkName = comps[0].name
 			}
+			var drop map[string]bool
 			for _, f := range m.fields {
 				ci := f.conn
 				if ci == nil || ci.kind != belongsTo || len(ci.targetNames) == 0 {
@@ -824,7 +999,13 @@ func (r *run) processConnections() error {
 				if r.target == targetIntrospection && pkName != "" && pkName == t {
 					continue
 				}
-				removeFieldFromModel(m, t)
+				if drop == nil {
+					drop = map[string]bool{}
+				}
+				drop[t] = true
+			}
+			if drop != nil {
+				removeFieldsFromModel(m, drop)
 			}
 		}
 	}
@@ -855,11 +1036,9 @@ func addTargets(m *model, f *field, targets []any, comps []*field) error {
 
 func hasManyHasImplicitKey(f *field, m *model, ci *connectionInfo) bool {
 	hasBelongsTo := false
-	for _, g := range ci.connected.fields {
-		if g.typ == m.name {
-			hasBelongsTo = firstDirective(g, "belongsTo") != nil
-			break
-		}
+	for g := range fieldsOfType(ci.connected, m.name) {
+		hasBelongsTo = firstDirective(g, "belongsTo") != nil
+		break
 	}
 	hasIndexName := false
 	for _, d := range f.directives {
@@ -917,8 +1096,8 @@ func (r *run) relatedModel(f *field, m *model, d *directive) (*model, error) {
 
 // otherSideBelongsToField is the first field of other of type typeName with @belongsTo.
 func otherSideBelongsToField(typeName string, other *model) *field {
-	for _, g := range other.fields {
-		if g.typ == typeName && firstDirective(g, "belongsTo") != nil {
+	for g := range fieldsOfType(other, typeName) {
+		if firstDirective(g, "belongsTo") != nil {
 			return g
 		}
 	}
@@ -1091,22 +1270,29 @@ func (r *run) hasManyConnection(f *field, m *model, d *directive, custom bool) (
 }
 
 // belongsToConnectedFields is getBelongsToConnectedFields: the hasOne
-// (non-list) and hasMany (list) fields of other whose type is m.
+// (non-list) and hasMany (list) fields of other whose type is m. The caller
+// must not modify the slice.
 func belongsToConnectedFields(m *model, other *model) []*field {
 	stampAll(other)
-	var out []*field
-	for _, g := range other.fields {
-		for _, d := range g.directives {
-			cf := findField(other, d.fieldName)
-			if cf == nil {
-				continue
-			}
-			if ((d.name == "hasOne" && !cf.isList) || (d.name == "hasMany" && cf.isList)) && m.name == cf.typ {
-				out = append(out, cf)
+	x := other.index()
+	if x.related == nil {
+		// One pass for every model asking: hub models are asked once per
+		// relation.
+		x.related = map[string][]*field{}
+		other.visits += len(other.fields)
+		for _, g := range other.fields {
+			for _, d := range g.directives {
+				cf := findField(other, d.fieldName)
+				if cf == nil {
+					continue
+				}
+				if (d.name == "hasOne" && !cf.isList) || (d.name == "hasMany" && cf.isList) {
+					x.related[cf.typ] = append(x.related[cf.typ], cf)
+				}
 			}
 		}
 	}
-	return out
+	return x.related[m.name]
 }
 
 func (r *run) connectedFieldForReferences(f *field, m *model, other *model, dirName string) (*field, error) {
@@ -1129,7 +1315,7 @@ func (r *run) connectedFieldForReferences(f *field, m *model, other *model, dirN
 		}
 		return nil, errAt(ci.pos, "Error processing @belongsTo directive on %s.%s. @hasOne or @hasMany directive with references %s was not found in connected model %s", m.name, f.name, want, other.name)
 	}
-	d := flattenFind(other, func(d *directive) bool {
+	d := flattenFind(other, "", func(d *directive) bool {
 		return truthy(d.args.get("references")) && stringifyCompact(d.args.get("references")) == want
 	})
 	if d == nil {
@@ -1144,14 +1330,12 @@ func (r *run) connectedFieldsForHasMany(f *field, m *model, other *model) ([]*fi
 	if truthy(hm.args.get("fields")) {
 		var od *directive
 		if truthy(indexName) {
-			od = flattenFind(other, func(d *directive) bool {
-				return d.name == "index" && strictEquals(d.args.get("name"), indexName)
-			})
+			od = flattenFindIndex(other, indexName)
 			if od == nil {
 				return nil, errAt(hm.pos, "Error processing @hasMany directive on %s.%s, @index directive with name %s was not found in connected model %s", m.name, f.name, displayValue(indexName), other.name)
 			}
 		} else {
-			od = flattenFind(other, func(d *directive) bool { return d.name == "primaryKey" })
+			od = flattenFind(other, "primaryKey", anyDirective)
 		}
 		name := "id"
 		if od != nil {
@@ -1159,10 +1343,7 @@ func (r *run) connectedFieldsForHasMany(f *field, m *model, other *model) ([]*fi
 		} else if bt := otherSideBelongsToField(m.name, other); bt != nil {
 			name = bt.name
 		}
-		for _, g := range other.fields {
-			if g.typ != m.name {
-				continue
-			}
+		for g := range fieldsOfType(other, m.name) {
 			for _, d := range g.directives {
 				if d.name == "belongsTo" && truthy(d.args.get("fields")) && strictEquals(jsIndex(d.args.get("fields"), 0), name) {
 					return []*field{g}, nil
@@ -1203,14 +1384,12 @@ func (r *run) connectedFieldV2(f *field, m *model, other *model, dirName string)
 	if truthy(ci.args.get("fields")) || dirName == "hasOne" {
 		var cd *directive
 		if truthy(indexName) {
-			cd = flattenFind(other, func(d *directive) bool {
-				return d.name == "index" && strictEquals(d.args.get("name"), indexName)
-			})
+			cd = flattenFindIndex(other, indexName)
 			if cd == nil {
 				return nil, errAt(ci.pos, "Error processing @%s directive on %s.%s, @index directive with name %s was not found in connected model %s", ci.name, m.name, f.name, displayValue(indexName), other.name)
 			}
 		} else {
-			cd = flattenFind(other, func(d *directive) bool { return d.name == "primaryKey" })
+			cd = flattenFind(other, "primaryKey", anyDirective)
 		}
 		name := "id"
 		if cd != nil {
@@ -1218,10 +1397,7 @@ func (r *run) connectedFieldV2(f *field, m *model, other *model, dirName string)
 		} else if bt := otherSideBelongsToField(m.name, other); bt != nil {
 			name = bt.name
 		}
-		for _, g := range other.fields {
-			if g.typ != m.name {
-				continue
-			}
+		for g := range fieldsOfType(other, m.name) {
 			for _, d := range g.directives {
 				if (d.name == "belongsTo" || d.name == "hasOne" || d.name == "hasMany") && truthy(d.args.get("fields")) && strictEquals(jsIndex(d.args.get("fields"), 0), name) {
 					return g, nil
@@ -1259,6 +1435,7 @@ func (r *run) processAuthDirectives() error {
 			}
 			f.directives = ds
 		}
+		m.idx = nil
 	}
 	return nil
 }

@@ -399,6 +399,12 @@ type model struct {
 	directives []*directive
 	fields     []*field
 	pos        *ast.Position
+	// idx caches lookups over fields; whatever changes fields, or a field's
+	// directives or type, resets it to nil.
+	idx *fieldIndex
+	// visits counts the fields that lookups walked, so a test can check
+	// that processing stays linear in the schema.
+	visits int
 }
 
 // convertValue is graphql-js's valueFromASTUntyped.
