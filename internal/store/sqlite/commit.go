@@ -35,6 +35,7 @@ const (
 
 // batch is one write transaction shared by consecutive Updates.
 type batch struct {
+	s       *Store
 	c       *conn // nil when no connection could be had
 	begun   bool
 	start   time.Time
@@ -105,11 +106,11 @@ func (s *Store) wait(ctx context.Context, c *call) (*batch, error) {
 
 // begin takes the writer's connection and opens a batch on it.
 func (s *Store) begin() *batch {
-	b := &batch{start: time.Now()}
+	b := &batch{s: s, start: time.Now()}
 	if b.c, b.err = s.writer.get(context.Background()); b.err != nil {
 		return b
 	}
-	if err := b.c.exec(context.Background(), qBegin); err != nil {
+	if err := b.exec(qBegin); err != nil {
 		b.err = fmt.Errorf("begin: %w", err)
 		return b
 	}
@@ -127,8 +128,7 @@ func (s *Store) apply(ctx context.Context, b *batch, c *call, fn func(backend.Tx
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	bg := context.Background()
-	if err := b.c.exec(bg, qSavepoint); err != nil {
+	if err := b.exec(qSavepoint); err != nil {
 		return b.fail(err)
 	}
 	returned := false
@@ -147,19 +147,28 @@ func (s *Store) apply(ctx context.Context, b *batch, c *call, fn func(backend.Tx
 		b.undo()
 		return err
 	}
-	if err := b.c.exec(bg, qRelease); err != nil {
+	if err := b.exec(qRelease); err != nil {
 		return b.fail(err)
 	}
 	b.waiting = append(b.waiting, c)
 	return nil
 }
 
+// exec runs a statement of the group commit protocol on b's connection.
+func (b *batch) exec(q string) error {
+	if f := b.s.fault; f != nil {
+		if err := f(q); err != nil {
+			return err
+		}
+	}
+	return b.c.exec(context.Background(), q)
+}
+
 // undo rolls back the current savepoint.
 func (b *batch) undo() {
-	bg := context.Background()
-	err := b.c.exec(bg, qRollbackTo)
+	err := b.exec(qRollbackTo)
 	if err == nil {
-		err = b.c.exec(bg, qRelease)
+		err = b.exec(qRelease)
 	}
 	if err != nil {
 		b.fail(err)
@@ -209,18 +218,19 @@ func (s *Store) pop() *call {
 // end commits b, or rolls it back once lost, tells the waiting callers the
 // outcome and gives the connection back.
 func (s *Store) end(b *batch) {
-	bg := context.Background()
 	err := b.err
 	if err == nil {
-		if err = b.c.exec(bg, qCommit); err != nil {
+		if err = b.exec(qCommit); err != nil {
 			err = fmt.Errorf("commit: %w", err)
 		}
 	}
 	s.batches.Add(1)
 	broken := false
-	if err != nil && b.begun {
-		// Failing that, the transaction's state is unknown: drop the connection.
-		broken = b.c.exec(bg, qRollback) != nil
+	if err != nil && b.begun && b.exec(qRollback) != nil && b.exec(qRollback) != nil {
+		// Failing that twice, the transaction's state is unknown: a file's
+		// connection is dropped (a new one starts clean), but an in-memory
+		// database lives in its only connection, which is kept.
+		broken = s.path != Memory
 	}
 	for _, c := range b.waiting {
 		c.done <- err

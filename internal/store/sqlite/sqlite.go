@@ -45,6 +45,10 @@ type Store struct {
 	maxBatch     int
 	maxBatchTime time.Duration
 
+	// fault, set by tests only, fails a statement of the group commit
+	// protocol (BEGIN, SAVEPOINT, RELEASE, ...) before it runs.
+	fault func(query string) error
+
 	closeOnce sync.Once
 	closeErr  error
 }

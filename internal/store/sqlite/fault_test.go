@@ -1,0 +1,211 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/amplifylite/amplifylite/internal/backend"
+)
+
+var faultPartition = backend.Partition{Account: "111111111111", Region: "us-east-1"}
+
+// failFirst makes the first run of each statement in qs fail, and counts
+// the statements it failed.
+func failFirst(qs ...string) (func(string) error, *atomic.Int64) {
+	var mu sync.Mutex
+	failed := map[string]bool{}
+	var n atomic.Int64
+	return func(got string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, q := range qs {
+			if got == q && !failed[q] {
+				failed[q] = true
+				n.Add(1)
+				return fmt.Errorf("injected failure of %s", q)
+			}
+		}
+		return nil
+	}, &n
+}
+
+func putApp(id string) func(backend.Tx) error {
+	return func(tx backend.Tx) error {
+		return tx.PutApp(faultPartition, &backend.App{ID: id, Name: id, Created: time.UnixMilli(1).UTC()})
+	}
+}
+
+func hasApp(t *testing.T, s *Store, id string) bool {
+	t.Helper()
+	var a *backend.App
+	err := s.View(context.Background(), func(tx backend.Tx) (err error) {
+		a, err = tx.App(faultPartition, id)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a != nil
+}
+
+// TestGroupCommit_ProtocolFailures: when a statement of the group commit
+// protocol fails, the Updates it concerns fail and keep none of their writes,
+// and the store goes on serving the next Updates.
+func TestGroupCommit_ProtocolFailures(t *testing.T) {
+	errFn := errors.New("fn failed")
+	for _, tt := range []struct {
+		name string
+		qs   []string               // the statements that fail
+		fn   func(backend.Tx) error // the Update under the fault (default: put app "x")
+	}{
+		{"begin", []string{qBegin}, nil},
+		{"savepoint", []string{qSavepoint}, nil},
+		{"release", []string{qRelease}, nil},
+		{"commit", []string{qCommit}, nil},
+		{"rollback to, after fn failed", []string{qRollbackTo}, func(backend.Tx) error { return errFn }},
+		// ROLLBACK runs only after a failure; when it fails too, the connection is in an unknown state.
+		{"rollback after a failed commit", []string{qCommit, qRollback}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, path := range []string{Memory, t.TempDir() + "/db"} {
+				s, err := Open(context.Background(), path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer s.Close()
+				fault, failed := failFirst(tt.qs...)
+				s.fault = fault
+				fn := tt.fn
+				if fn == nil {
+					fn = putApp("x")
+				}
+				err = s.Update(context.Background(), fn)
+				if err == nil {
+					t.Fatalf("%s: Update succeeded despite the failure", path)
+				}
+				if tt.fn != nil && !errors.Is(err, errFn) {
+					t.Errorf("%s: Update = %v, want fn's error", path, err)
+				}
+				if n := failed.Load(); n != int64(len(tt.qs)) {
+					t.Fatalf("%s: %d of %v ran", path, n, tt.qs)
+				}
+				if hasApp(t, s, "x") {
+					t.Errorf("%s: the failed Update's write was kept", path)
+				}
+				s.fault = nil
+				if err := s.Update(context.Background(), putApp("y")); err != nil {
+					t.Fatalf("%s: next Update: %v", path, err)
+				}
+				if !hasApp(t, s, "y") {
+					t.Errorf("%s: next Update's write is missing", path)
+				}
+			}
+		})
+	}
+}
+
+// TestGroupCommit_FailedCommitFailsTheWholeBatch: every Update of a batch
+// whose COMMIT fails gets the failure and keeps nothing.
+func TestGroupCommit_FailedCommitFailsTheWholeBatch(t *testing.T) {
+	s, err := Open(context.Background(), t.TempDir()+"/db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.maxBatchTime = time.Hour // one batch for every caller queued meanwhile
+	fault, _ := failFirst(qCommit)
+	s.fault = fault
+	hold := make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- s.Update(context.Background(), func(tx backend.Tx) error {
+			<-hold // the others queue behind this one and join its batch
+			return putApp("a0")(tx)
+		})
+	}()
+	const n = 5
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() { errs[i] = s.Update(context.Background(), putApp(fmt.Sprintf("a%d", i+1))) })
+	}
+	for {
+		s.mu.Lock()
+		queued := len(s.queue)
+		s.mu.Unlock()
+		if queued == n {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(hold)
+	wg.Wait()
+	errs = append(errs, <-first)
+	for i, err := range errs {
+		if err == nil {
+			t.Errorf("Update %d succeeded in a batch whose COMMIT failed", i)
+		}
+	}
+	for i := range n + 1 {
+		if hasApp(t, s, fmt.Sprintf("a%d", i)) {
+			t.Errorf("a%d was kept", i)
+		}
+	}
+	if b := s.batches.Load(); b != 1 {
+		t.Errorf("%d batches, want 1", b)
+	}
+}
+
+// TestUpdate_CancelledWhileQueued: an Update whose context ends while it
+// waits for the writer returns the context's error and runs nothing.
+func TestUpdate_CancelledWhileQueued(t *testing.T) {
+	s, err := Open(context.Background(), Memory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	hold, started := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- s.Update(context.Background(), func(tx backend.Tx) error {
+			close(started)
+			<-hold
+			return nil
+		})
+	}()
+	<-started
+	ctx, cancel := context.WithCancel(context.Background())
+	queued := make(chan error, 1)
+	ran := atomic.Bool{}
+	go func() {
+		queued <- s.Update(ctx, func(tx backend.Tx) error { ran.Store(true); return nil })
+	}()
+	for {
+		s.mu.Lock()
+		n := len(s.queue)
+		s.mu.Unlock()
+		if n == 1 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	if err := <-queued; !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled Update = %v", err)
+	}
+	close(hold)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if ran.Load() {
+		t.Error("the cancelled Update's fn ran")
+	}
+	if err := s.Update(context.Background(), putApp("z")); err != nil {
+		t.Fatalf("next Update: %v", err)
+	}
+}
