@@ -119,7 +119,7 @@ func openStore(ctx context.Context, opts Options) (backend.Store, error) {
 		if err := os.MkdirAll(opts.DataDir, 0o755); err != nil {
 			return nil, fmt.Errorf("create data dir: %w", err)
 		}
-		path = filepath.Join(opts.DataDir, "amplifylite.db")
+		path = filepath.Join(opts.DataDir, dbFile)
 	}
 	return sqlite.Open(ctx, path)
 }
