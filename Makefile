@@ -23,8 +23,11 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt needed'; exit 1; }
 	$(GO) vet ./...
 
-# The PostgreSQL tests use the cluster scripts/deps.d/10-postgres.sh starts, unless told otherwise.
+# The PostgreSQL tests use the cluster scripts/deps.d/10-postgres.sh starts, and the differential tests the official
+# generator scripts/deps.d/20-modelgen-ref.sh installs, unless told otherwise.
+# Setting the variables also makes those tests fail, not skip, when what they need is missing.
 unit: export AMPLIFYLITE_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:54329/postgres?sslmode=disable
+unit: export MODELGEN_REF_DIR ?= $(CURDIR)/internal/modelgen/testdata/ref
 unit:
 	$(GO) test -race -count=1 ./...
 
