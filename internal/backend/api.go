@@ -97,10 +97,11 @@ func (s *Service) GetBackendAPIModels(ctx context.Context, p Partition, in *ab.G
 		return nil, err
 	}
 	out := &ab.GetBackendAPIModelsResponse{Status: ab.StatusStale}
-	if r.Models == "" {
-		return out, nil
+	models, introspection, ok, err := r.GeneratedModels()
+	if err != nil || !ok {
+		return out, err
 	}
-	out.Models, out.ModelIntrospectionSchema = ab.String(r.Models), ab.String(r.Introspection)
+	out.Models, out.ModelIntrospectionSchema = ab.String(models), ab.String(introspection)
 	if r.ModelsSchemaHash == schemaHash(apiSchema(r)) {
 		out.Status = ab.StatusLatest
 	}
@@ -122,16 +123,20 @@ func schemaHash(schema string) string {
 // models, or why the schema is invalid.
 type schemaResult struct {
 	models, introspection string
-	invalid               error // why the schema is invalid, as a job's failure
-	genErr                error // the model generator's error, if it failed
+	packed                []byte // the models compressed, when a generation job asked for them
+	invalid               error  // why the schema is invalid, as a job's failure
+	genErr                error  // the model generator's error, if it failed
 }
 
 // schemaWork holds the schemas processed for a job, outside its transaction.
 type schemaWork map[string]schemaResult
 
 // needSchema asks finish to process a schema outside the transaction and to
-// run the transaction again.
-type needSchema struct{ schema string }
+// run the transaction again; pack asks for the models compressed, as stored.
+type needSchema struct {
+	schema string
+	pack   bool
+}
 
 func (e *needSchema) Error() string { return "transform schema not processed yet" }
 
@@ -143,7 +148,7 @@ func (w schemaWork) check(schema string) error {
 	}
 	res, ok := w[schema]
 	if !ok {
-		return &needSchema{schema}
+		return &needSchema{schema: schema}
 	}
 	return res.invalid
 }
@@ -165,6 +170,21 @@ func (s *Service) processSchema(schema string) schemaResult {
 		res.invalid = failJob("Invalid transformSchema: %v", res.genErr)
 	}
 	return res
+}
+
+// process does what need asks for, reusing what was done before for the
+// same schema.
+func (w schemaWork) process(s *Service, need *needSchema) {
+	res, ok := w[need.schema]
+	if !ok {
+		res = s.processSchema(need.schema)
+	}
+	if need.pack && res.genErr == nil && res.packed == nil {
+		if res.packed, res.genErr = packGenerated(res.models, res.introspection); res.genErr != nil {
+			res.genErr = fmt.Errorf("compress the models: %w", res.genErr)
+		}
+	}
+	w[need.schema] = res
 }
 
 // describeGQLError renders a parser error as "line L, column C: message".

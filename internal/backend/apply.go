@@ -144,7 +144,7 @@ func (s *Service) applyClone(tx Tx, p Partition, app, src, dst string) error {
 	}
 	for _, r := range resources {
 		r.Env, r.Created = dst, s.now()
-		r.Models, r.Introspection, r.ModelsSchemaHash = "", "", ""
+		r.setGenerated(nil, "")
 		if r.Kind == KindStorage && !r.Imported {
 			// Bucket names are global: the copy gets a bucket of its own.
 			if r.Config, err = s.createOwnedBucket(tx, p, app, dst, r.Name, r.Config, nil); err != nil {
@@ -288,12 +288,12 @@ func (s *Service) applyGenerate(tx Tx, p Partition, j *Job, name string, work sc
 	}
 	res, ok := work[schema]
 	switch {
-	case !ok:
-		return &needSchema{schema}
+	case !ok || res.genErr == nil && res.packed == nil:
+		return &needSchema{schema: schema, pack: true}
 	case res.genErr != nil:
 		return failJob("Model generation failed: %v", res.genErr)
 	}
-	r.Models, r.Introspection, r.ModelsSchemaHash = res.models, res.introspection, schemaHash(schema)
+	r.setGenerated(res.packed, schemaHash(schema))
 	return tx.PutResource(p, r)
 }
 

@@ -1,8 +1,11 @@
 package backend_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/amplifylite/amplifylite/internal/backend"
 )
 
 // signAs is an Authorization header whose credential scope selects the
@@ -122,5 +125,46 @@ func TestUpdateBackendJob_Transitions(t *testing.T) {
 	}
 	if r := update(running, `{"operation":"NoSuchOperation"}`); r.status != 400 {
 		t.Errorf("unknown operation: %s", r.raw)
+	}
+}
+
+// TestGetBackendAPIModels_RecordsOfEitherForm: models stored uncompressed by
+// an earlier release are still served; a new generation stores them
+// compressed and serves the same texts.
+func TestGetBackendAPIModels_RecordsOfEitherForm(t *testing.T) {
+	h := newHarness(t, func(schema string) (string, string, error) {
+		return "export const schema = " + strings.Repeat("{}", 1000) + ";", `{"version":1}`, nil
+	})
+	h.seed()
+	h.job("/backend/app1/api", `{"backendEnvironmentName":"dev","resourceName":"api1","resourceConfig":{"transformSchema":"type A @model { id: ID! }"}}`)
+	err := h.store.Update(context.Background(), func(tx backend.Tx) error {
+		r, err := tx.Resource(defaultPartition, "app1", "dev", backend.KindAPI, "api1")
+		if err != nil {
+			return err
+		}
+		r.Models, r.Introspection, r.ModelsSchemaHash = "old models", `{"old":true}`, "stale-hash"
+		return tx.PutResource(defaultPartition, r)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := h.ok(h.post("/backend/app1/api/dev/getModels", `{"resourceName":"api1"}`))
+	if old.str("models") != "old models" || old.str("modelIntrospectionSchema") != `{"old":true}` || old.str("status") != "STALE" {
+		t.Errorf("an earlier release's record: %s", old.raw)
+	}
+	h.job("/backend/app1/api/dev/generateModels", `{"resourceName":"api1"}`)
+	got := h.ok(h.post("/backend/app1/api/dev/getModels", `{"resourceName":"api1"}`))
+	if got.str("models") != "export const schema = "+strings.Repeat("{}", 1000)+";" || got.str("modelIntrospectionSchema") != `{"version":1}` || got.str("status") != "LATEST" {
+		t.Errorf("after a generation: %s", got.raw)
+	}
+	err = h.store.View(context.Background(), func(tx backend.Tx) error {
+		r, err := tx.Resource(defaultPartition, "app1", "dev", backend.KindAPI, "api1")
+		if err == nil && (r.Models != "" || len(r.Generated) == 0 || len(r.Generated) > 200) {
+			t.Errorf("stored: models %d bytes, generated %d bytes, want only a compressed form", len(r.Models), len(r.Generated))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -161,7 +161,7 @@ func (s *Service) finish(ctx context.Context, p Partition, appID, jobID, status,
 			err = failJob("The API's transformSchema kept changing while the job ran; try again")
 			break
 		}
-		work[need.schema] = s.processSchema(need.schema)
+		work.process(s, need)
 	}
 	var failure *jobFailure
 	if errors.As(err, &failure) {

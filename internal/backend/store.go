@@ -123,8 +123,12 @@ type Resource struct {
 	Config json.RawMessage `json:"config"`
 	// Source is the import request of an imported resource, as JSON.
 	Source json.RawMessage `json:"source,omitempty"`
-	// Models and Introspection are the outputs of the last model generation
-	// (API only), generated from the schema whose hash is ModelsSchemaHash.
+	// Generated holds the outputs of the last model generation (API only),
+	// generated from the schema whose hash is ModelsSchemaHash, compressed
+	// (see packGenerated): they reach tens of MiB for large schemas, and
+	// compress 20-fold. Records written before it hold them uncompressed in
+	// Models and Introspection; GeneratedModels reads either form.
+	Generated        []byte    `json:"generated,omitempty"`
 	Models           string    `json:"models,omitempty"`
 	Introspection    string    `json:"introspection,omitempty"`
 	ModelsSchemaHash string    `json:"modelsSchemaHash,omitempty"`
