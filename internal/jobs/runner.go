@@ -45,7 +45,7 @@ func New(f Finisher, log *slog.Logger) *Runner {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Runner{f: f, log: log, MaxSleep: time.Second, MinBackoff: 100 * time.Millisecond, MaxBackoff: 30 * time.Second}
+	return &Runner{f: f, log: log, MaxSleep: time.Second, MinBackoff: 100 * time.Millisecond, MaxBackoff: 10 * time.Second}
 }
 
 // RunOnce finishes every job that is due now and returns how many it finished.
