@@ -120,14 +120,16 @@ func TestGroupCommit_FailedCommitFailsTheWholeBatch(t *testing.T) {
 	s.maxBatchTime = time.Hour // one batch for every caller queued meanwhile
 	fault, _ := failFirst(qCommit)
 	s.fault = fault
-	hold := make(chan struct{})
+	hold, holding := make(chan struct{}), make(chan struct{})
 	first := make(chan error, 1)
 	go func() {
 		first <- s.Update(context.Background(), func(tx backend.Tx) error {
+			close(holding)
 			<-hold // the others queue behind this one and join its batch
 			return putApp("a0")(tx)
 		})
 	}()
+	<-holding // it has the writer: the others can only queue
 	const n = 5
 	var wg sync.WaitGroup
 	errs := make([]error, n)
