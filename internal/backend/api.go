@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 
 	ab "github.com/amplifylite/amplifylite/amplifybackend"
@@ -20,8 +19,12 @@ func (s *Service) CreateBackendAPI(ctx context.Context, p Partition, in *ab.Crea
 	if err := checkNames("backendEnvironmentName", env, "resourceName", name); err != nil {
 		return nil, err
 	}
+	cfg, err := recode[APIConfig](in.ResourceConfig)
+	if err != nil {
+		return nil, err
+	}
 	return jobResponse[ab.CreateBackendAPIResponse](s.startJob(ctx, p, jobSpec{
-		appID: app, envs: []string{env}, kind: ab.OpCreateBackendAPI, req: in,
+		appID: app, envs: []string{env}, kind: ab.OpCreateBackendAPI, req: &apiJob{ResourceName: name, Config: cfg},
 		check: func(tx Tx) error {
 			if err := requireEnv(tx, p, app, env); err != nil {
 				return err
@@ -38,27 +41,61 @@ func (s *Service) CreateBackendAPI(ctx context.Context, p Partition, in *ab.Crea
 	}))
 }
 
+// apiJob is the request of a CreateBackendAPI or UpdateBackendAPI job.
+type apiJob struct {
+	ResourceName string     `json:"resourceName"`
+	Config       *APIConfig `json:"resourceConfig,omitzero"`
+}
+
+// A new API's schema is checked when the job completes (outside its
+// transaction, see finish); an invalid one fails the job.
+var _ = registerJob(ab.OpCreateBackendAPI, func(s *Service, a *applying, in *apiJob) error {
+	cfg := orEmpty(in.Config)
+	if err := a.work.check(str(cfg.TransformSchema)); err != nil {
+		return err
+	}
+	return s.putNew(a, KindAPI, in.ResourceName, cfg, nil)
+})
+
 // UpdateBackendAPI queues a change of an API; members absent from the update
 // keep their values.
 func (s *Service) UpdateBackendAPI(ctx context.Context, p Partition, in *ab.UpdateBackendAPIRequest) (*ab.UpdateBackendAPIResponse, error) {
 	app, env, name := *in.AppId, *in.BackendEnvironmentName, *in.ResourceName
+	update, err := recode[APIConfig](in.ResourceConfig)
+	if err != nil {
+		return nil, err
+	}
 	return jobResponse[ab.UpdateBackendAPIResponse](s.startJob(ctx, p, jobSpec{
-		appID: app, envs: []string{env}, kind: ab.OpUpdateBackendAPI, req: in,
+		appID: app, envs: []string{env}, kind: ab.OpUpdateBackendAPI, req: &apiJob{ResourceName: name, Config: update},
 		check: func(tx Tx) error { return checkUpdatable(tx, p, app, env, KindAPI, name) },
 	}))
 }
+
+var _ = registerJob(ab.OpUpdateBackendAPI, func(s *Service, a *applying, in *apiJob) error {
+	return s.edit(a, KindAPI, in.ResourceName, mergeInto((*Resource).apiConfig, in.Config), func(r *Resource) error {
+		cfg, err := r.apiConfig()
+		if err != nil {
+			return err
+		}
+		return a.work.check(str(cfg.TransformSchema))
+	})
+})
 
 // DeleteBackendAPI queues the removal of an API.
 func (s *Service) DeleteBackendAPI(ctx context.Context, p Partition, in *ab.DeleteBackendAPIRequest) (*ab.DeleteBackendAPIResponse, error) {
 	app, env, name := *in.AppId, *in.BackendEnvironmentName, *in.ResourceName
 	return jobResponse[ab.DeleteBackendAPIResponse](s.startJob(ctx, p, jobSpec{
-		appID: app, envs: []string{env}, kind: ab.OpDeleteBackendAPI, req: in,
+		appID: app, envs: []string{env}, kind: ab.OpDeleteBackendAPI, req: &resourceJob{ResourceName: name},
 		check: func(tx Tx) error {
 			_, err := requireResource(tx, p, app, env, KindAPI, name)
 			return err
 		},
 	}))
 }
+
+var _ = registerJob(ab.OpDeleteBackendAPI, func(s *Service, a *applying, in *resourceJob) error {
+	return s.remove(a, KindAPI, in.ResourceName)
+})
 
 // GetBackendAPI returns an API's configuration. A resourceConfig in the
 // request is ignored.
@@ -67,12 +104,16 @@ func (s *Service) GetBackendAPI(ctx context.Context, p Partition, in *ab.GetBack
 	if err != nil {
 		return nil, err
 	}
-	var cfg ab.BackendAPIResourceConfig
-	if err := json.Unmarshal(r.Config, &cfg); err != nil {
+	stored, err := r.apiConfig()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := recode[ab.BackendAPIResourceConfig](stored)
+	if err != nil {
 		return nil, err
 	}
 	return &ab.GetBackendAPIResponse{AppId: in.AppId, BackendEnvironmentName: in.BackendEnvironmentName,
-		ResourceName: ab.String(r.Name), ResourceConfig: &cfg}, nil
+		ResourceName: ab.String(r.Name), ResourceConfig: cfg}, nil
 }
 
 // GenerateBackendAPIModels queues the generation of an API's DataStore models
@@ -80,13 +121,41 @@ func (s *Service) GetBackendAPI(ctx context.Context, p Partition, in *ab.GetBack
 func (s *Service) GenerateBackendAPIModels(ctx context.Context, p Partition, in *ab.GenerateBackendAPIModelsRequest) (*ab.GenerateBackendAPIModelsResponse, error) {
 	app, env, name := *in.AppId, *in.BackendEnvironmentName, *in.ResourceName
 	return jobResponse[ab.GenerateBackendAPIModelsResponse](s.startJob(ctx, p, jobSpec{
-		appID: app, envs: []string{env}, kind: ab.OpGenerateBackendAPIModels, req: in,
+		appID: app, envs: []string{env}, kind: ab.OpGenerateBackendAPIModels, req: &resourceJob{ResourceName: name},
 		check: func(tx Tx) error {
 			_, err := requireResource(tx, p, app, env, KindAPI, name)
 			return err
 		},
 	}))
 }
+
+// A generation job stores the models of the API's schema as it is when the
+// job completes (generated outside its transaction, see finish).
+var _ = registerJob(ab.OpGenerateBackendAPIModels, func(s *Service, a *applying, in *resourceJob) error {
+	r, err := requireResource(a.tx, a.p, a.job.AppID, a.env, KindAPI, in.ResourceName)
+	if err != nil {
+		return failJob("%s", err.Error())
+	}
+	schema, err := apiSchema(r)
+	if err != nil {
+		return err
+	}
+	switch {
+	case schema == "":
+		return failJob("API %s has no transformSchema to generate models from", in.ResourceName)
+	case s.cfg.Models == nil:
+		return failJob("Model generation is not available in this build of amplifylite")
+	}
+	res, ok := a.work[schema]
+	switch {
+	case !ok || res.genErr == nil && res.packed == nil:
+		return &needSchema{schema: schema, pack: true}
+	case res.genErr != nil:
+		return failJob("Model generation failed: %v", res.genErr)
+	}
+	r.setGenerated(res.packed, schemaHash(schema))
+	return a.tx.PutResource(a.p, r)
+})
 
 // GetBackendAPIModels returns the last generated models: LATEST when they
 // were generated from the API's current schema, STALE otherwise (models
@@ -102,16 +171,23 @@ func (s *Service) GetBackendAPIModels(ctx context.Context, p Partition, in *ab.G
 		return out, err
 	}
 	out.Models, out.ModelIntrospectionSchema = ab.String(models), ab.String(introspection)
-	if r.ModelsSchemaHash == schemaHash(apiSchema(r)) {
+	schema, err := apiSchema(r)
+	if err != nil {
+		return nil, err
+	}
+	if r.ModelsSchemaHash == schemaHash(schema) {
 		out.Status = ab.StatusLatest
 	}
 	return out, nil
 }
 
-func apiSchema(r *Resource) string {
-	var cfg ab.BackendAPIResourceConfig
-	json.Unmarshal(r.Config, &cfg)
-	return str(cfg.TransformSchema)
+// apiSchema is an API's transform schema.
+func apiSchema(r *Resource) (string, error) {
+	cfg, err := r.apiConfig()
+	if err != nil {
+		return "", err
+	}
+	return str(cfg.TransformSchema), nil
 }
 
 func schemaHash(schema string) string {

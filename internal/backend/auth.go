@@ -2,7 +2,6 @@ package backend
 
 import (
 	"context"
-	"encoding/json"
 
 	ab "github.com/amplifylite/amplifylite/amplifybackend"
 )
@@ -13,11 +12,25 @@ func (s *Service) CreateBackendAuth(ctx context.Context, p Partition, in *ab.Cre
 	if err := checkNames("backendEnvironmentName", env, "resourceName", name); err != nil {
 		return nil, err
 	}
+	cfg, err := recode[AuthConfig](in.ResourceConfig)
+	if err != nil {
+		return nil, err
+	}
 	return jobResponse[ab.CreateBackendAuthResponse](s.startJob(ctx, p, jobSpec{
-		appID: app, envs: []string{env}, kind: ab.OpCreateBackendAuth, req: in,
+		appID: app, envs: []string{env}, kind: ab.OpCreateBackendAuth, req: &createAuthJob{ResourceName: name, Config: cfg},
 		check: func(tx Tx) error { return checkNoResource(tx, p, app, env, KindAuth) },
 	}))
 }
+
+// createAuthJob is the request of a CreateBackendAuth job.
+type createAuthJob struct {
+	ResourceName string      `json:"resourceName"`
+	Config       *AuthConfig `json:"resourceConfig,omitzero"`
+}
+
+var _ = registerJob(ab.OpCreateBackendAuth, func(s *Service, a *applying, in *createAuthJob) error {
+	return s.putNew(a, KindAuth, in.ResourceName, orEmpty(in.Config), nil)
+})
 
 // checkNoResource fails when the environment is missing or already has a
 // resource of a kind that allows only one (auth, storage).
@@ -39,11 +52,25 @@ func checkNoResource(tx Tx, p Partition, app, env string, kind ResourceKind) err
 // the update keep their values.
 func (s *Service) UpdateBackendAuth(ctx context.Context, p Partition, in *ab.UpdateBackendAuthRequest) (*ab.UpdateBackendAuthResponse, error) {
 	app, env, name := *in.AppId, *in.BackendEnvironmentName, *in.ResourceName
+	update, err := recode[AuthConfigUpdate](in.ResourceConfig)
+	if err != nil {
+		return nil, err
+	}
 	return jobResponse[ab.UpdateBackendAuthResponse](s.startJob(ctx, p, jobSpec{
-		appID: app, envs: []string{env}, kind: ab.OpUpdateBackendAuth, req: in,
+		appID: app, envs: []string{env}, kind: ab.OpUpdateBackendAuth, req: &updateAuthJob{ResourceName: name, Config: update},
 		check: func(tx Tx) error { return checkUpdatable(tx, p, app, env, KindAuth, name) },
 	}))
 }
+
+// updateAuthJob is the request of an UpdateBackendAuth job.
+type updateAuthJob struct {
+	ResourceName string            `json:"resourceName"`
+	Config       *AuthConfigUpdate `json:"resourceConfig,omitzero"`
+}
+
+var _ = registerJob(ab.OpUpdateBackendAuth, func(s *Service, a *applying, in *updateAuthJob) error {
+	return s.edit(a, KindAuth, in.ResourceName, mergeInto((*Resource).authConfig, in.Config))
+})
 
 // checkUpdatable requires a resource that amplifylite manages (not imported).
 func checkUpdatable(tx Tx, p Partition, app, env string, kind ResourceKind, name string) error {
@@ -61,13 +88,17 @@ func checkUpdatable(tx Tx, p Partition, app, env string, kind ResourceKind, name
 func (s *Service) DeleteBackendAuth(ctx context.Context, p Partition, in *ab.DeleteBackendAuthRequest) (*ab.DeleteBackendAuthResponse, error) {
 	app, env, name := *in.AppId, *in.BackendEnvironmentName, *in.ResourceName
 	return jobResponse[ab.DeleteBackendAuthResponse](s.startJob(ctx, p, jobSpec{
-		appID: app, envs: []string{env}, kind: ab.OpDeleteBackendAuth, req: in,
+		appID: app, envs: []string{env}, kind: ab.OpDeleteBackendAuth, req: &resourceJob{ResourceName: name},
 		check: func(tx Tx) error {
 			_, err := requireResource(tx, p, app, env, KindAuth, name)
 			return err
 		},
 	}))
 }
+
+var _ = registerJob(ab.OpDeleteBackendAuth, func(s *Service, a *applying, in *resourceJob) error {
+	return s.remove(a, KindAuth, in.ResourceName)
+})
 
 // ImportBackendAuth queues the import of an existing Cognito user pool as the
 // environment's auth resource, named after the pool.
@@ -76,11 +107,21 @@ func (s *Service) ImportBackendAuth(ctx context.Context, p Partition, in *ab.Imp
 	if err := checkNames("userPoolId", *in.UserPoolId, "webClientId", *in.WebClientId, "nativeClientId", *in.NativeClientId); err != nil {
 		return nil, err
 	}
+	src, err := recode[AuthImport](in)
+	if err != nil {
+		return nil, err
+	}
 	return jobResponse[ab.ImportBackendAuthResponse](s.startJob(ctx, p, jobSpec{
-		appID: app, envs: []string{env}, kind: ab.OpImportBackendAuth, req: in,
+		appID: app, envs: []string{env}, kind: ab.OpImportBackendAuth, req: src,
 		check: func(tx Tx) error { return checkNoResource(tx, p, app, env, KindAuth) },
 	}))
 }
+
+// An ImportBackendAuth job's request is the AuthImport it records as the
+// resource's source.
+var _ = registerJob(ab.OpImportBackendAuth, func(s *Service, a *applying, in *AuthImport) error {
+	return s.putNew(a, KindAuth, str(in.UserPoolId), importedAuthConfig(in), in)
+})
 
 // GetBackendAuth returns the auth resource's configuration in its Create shape.
 func (s *Service) GetBackendAuth(ctx context.Context, p Partition, in *ab.GetBackendAuthRequest) (*ab.GetBackendAuthResponse, error) {
@@ -88,8 +129,12 @@ func (s *Service) GetBackendAuth(ctx context.Context, p Partition, in *ab.GetBac
 	if err != nil {
 		return nil, err
 	}
-	var cfg ab.CreateBackendAuthResourceConfig
-	if err := json.Unmarshal(r.Config, &cfg); err != nil {
+	stored, err := r.authConfig()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := recode[ab.CreateBackendAuthResourceConfig](stored)
+	if err != nil {
 		return nil, err
 	}
 	if pp := cfg.UserPoolConfigs; pp != nil && pp.PasswordPolicy != nil && pp.PasswordPolicy.AdditionalConstraints == nil {
@@ -97,18 +142,26 @@ func (s *Service) GetBackendAuth(ctx context.Context, p Partition, in *ab.GetBac
 		pp.PasswordPolicy.AdditionalConstraints = []ab.AdditionalConstraintsElement{}
 	}
 	return &ab.GetBackendAuthResponse{AppId: in.AppId, BackendEnvironmentName: in.BackendEnvironmentName,
-		ResourceName: ab.String(r.Name), ResourceConfig: &cfg}, nil
+		ResourceName: ab.String(r.Name), ResourceConfig: cfg}, nil
 }
 
 // importedAuthConfig is what GetBackendAuth shows for an imported user pool.
-func importedAuthConfig(in *ab.ImportBackendAuthRequest) *ab.CreateBackendAuthResourceConfig {
-	cfg := &ab.CreateBackendAuthResourceConfig{
-		AuthResources:   ab.AuthResourcesUserPoolOnly,
-		Service:         ab.ServiceCognito,
-		UserPoolConfigs: &ab.CreateBackendAuthUserPoolConfig{UserPoolName: in.UserPoolId},
+func importedAuthConfig(in *AuthImport) *AuthConfig {
+	cfg := &AuthConfig{
+		AuthResources:   string(ab.AuthResourcesUserPoolOnly),
+		Service:         string(ab.ServiceCognito),
+		UserPoolConfigs: &AuthUserPoolConfig{UserPoolName: in.UserPoolId},
 	}
 	if str(in.IdentityPoolId) != "" {
-		cfg.AuthResources = ab.AuthResourcesIdentityPoolAndUserPool
+		cfg.AuthResources = string(ab.AuthResourcesIdentityPoolAndUserPool)
 	}
 	return cfg
+}
+
+// orEmpty is *c, or a zero configuration when the request had none.
+func orEmpty[C any](c *C) *C {
+	if c == nil {
+		return new(C)
+	}
+	return c
 }

@@ -2,7 +2,6 @@ package backend
 
 import (
 	"context"
-	"encoding/json"
 
 	ab "github.com/amplifylite/amplifylite/amplifybackend"
 )
@@ -18,7 +17,7 @@ func (s *Service) CreateBackendConfig(ctx context.Context, p Partition, in *ab.C
 		}
 	}
 	return jobResponse[ab.CreateBackendConfigResponse](s.startJob(ctx, p, jobSpec{
-		appID: app, kind: ab.OpCreateBackendConfig, req: in,
+		appID: app, kind: ab.OpCreateBackendConfig, req: &createConfigJob{BackendManagerAppID: in.BackendManagerAppId},
 		envsFrom: func(tx Tx) ([]string, error) {
 			if _, err := requireApp(tx, p, app); err != nil {
 				return nil, err
@@ -31,6 +30,35 @@ func (s *Service) CreateBackendConfig(ctx context.Context, p Partition, in *ab.C
 		},
 	}))
 }
+
+// createConfigJob is the request of a CreateBackendConfig job.
+type createConfigJob struct {
+	BackendManagerAppID *string `json:"backendManagerAppId,omitempty"`
+}
+
+// Completing it provisions the login configuration, unless
+// UpdateBackendConfig stored one meanwhile.
+var _ = registerJob(ab.OpCreateBackendConfig, func(s *Service, a *applying, in *createConfigJob) error {
+	app, err := a.tx.App(a.p, a.job.AppID)
+	if err != nil {
+		return err
+	}
+	if app == nil {
+		return failJob("App %s not found", a.job.AppID)
+	}
+	manager := str(in.BackendManagerAppID)
+	if manager == "" {
+		manager = app.ID
+	}
+	cfg := &AppConfig{BackendManagerAppID: manager}
+	if app.Config != nil && len(app.Config.LoginAuthConfig) > 0 {
+		cfg.LoginAuthConfig = app.Config.LoginAuthConfig // keep what UpdateBackendConfig stored
+	} else if err := cfg.setLoginAuthConfig(adminLoginConfig(a.p, app.ID)); err != nil {
+		return err
+	}
+	app.Config = cfg
+	return a.tx.PutApp(a.p, app)
+})
 
 // UpdateBackendConfig stores the Admin UI login configuration of an app,
 // creating the config when the app has none.
@@ -46,7 +74,11 @@ func (s *Service) UpdateBackendConfig(ctx context.Context, p Partition, in *ab.U
 			a.Config = &AppConfig{BackendManagerAppID: app}
 		}
 		if in.LoginAuthConfig != nil {
-			if a.Config.LoginAuthConfig, err = json.Marshal(in.LoginAuthConfig); err != nil {
+			login, err := recode[LoginAuthConfig](in.LoginAuthConfig)
+			if err != nil {
+				return err
+			}
+			if err := a.Config.setLoginAuthConfig(login); err != nil {
 				return err
 			}
 		}
@@ -61,11 +93,12 @@ func (s *Service) UpdateBackendConfig(ctx context.Context, p Partition, in *ab.U
 
 func configResponse(app string, cfg AppConfig) (*ab.UpdateBackendConfigResponse, error) {
 	out := &ab.UpdateBackendConfigResponse{AppId: ab.String(app), BackendManagerAppId: ab.String(cfg.BackendManagerAppID)}
-	if len(cfg.LoginAuthConfig) > 0 {
-		out.LoginAuthConfig = new(ab.LoginAuthConfigReqObj)
-		if err := json.Unmarshal(cfg.LoginAuthConfig, out.LoginAuthConfig); err != nil {
-			return nil, err
-		}
+	login, err := cfg.loginAuthConfig()
+	if err != nil || login == nil {
+		return out, err
+	}
+	if out.LoginAuthConfig, err = recode[ab.LoginAuthConfigReqObj](login); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -36,7 +36,7 @@ func TestFinishDueJobs_BadRecordsFailAndTheRestFinish(t *testing.T) {
 	h := newHarness(t)
 	h.seed()
 	h.plantJob("undecodable", "CreateBackendAPI", `{"resourceName":5}`)
-	h.plantJob("incomplete", "CreateBackendAuth", `{}`) // *in.ResourceName would be nil
+	h.plantJob("incomplete", "CreateBackendAuth", `{}`) // no resource name, no config, an environment that does not exist
 	h.plantJob("unknown", "FrobnicateBackend", `{}`)
 	h.plantJob("notjson", "CreateBackendStorage", `"a string"`)
 	good := h.ok(h.post("/backend/app1/api", `{"backendEnvironmentName":"dev","resourceName":"a","resourceConfig":{}}`))
@@ -50,7 +50,7 @@ func TestFinishDueJobs_BadRecordsFailAndTheRestFinish(t *testing.T) {
 	}
 	for id, want := range map[string]string{
 		"undecodable": "its stored request does not decode",
-		"incomplete":  "internal error",
+		"incomplete":  "not found",
 		"unknown":     `does not know jobs of kind "FrobnicateBackend"`,
 		"notjson":     "its stored request does not decode",
 	} {

@@ -2,9 +2,9 @@ package backend
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -18,7 +18,7 @@ type jobSpec struct {
 	// envsFrom, when set, computes envs from the state inside the transaction.
 	envsFrom func(tx Tx) ([]string, error)
 	kind     string // operation name
-	req      any    // the validated request, kept to apply its effects later
+	req      any    // the job's request, of the type its kind registers (jobkinds.go)
 	// check verifies the request against current state (existence,
 	// conflicts) inside the transaction that creates the job.
 	check func(tx Tx) error
@@ -27,14 +27,14 @@ type jobSpec struct {
 // startJob validates spec against the state and, in the same transaction,
 // records the job as RUNNING.
 func (s *Service) startJob(ctx context.Context, p Partition, spec jobSpec) (*Job, error) {
-	payload, err := json.Marshal(spec.req)
+	payload, err := encodePayload(spec.kind, spec.req)
 	if err != nil {
-		return nil, fmt.Errorf("encode job payload: %w", err)
+		return nil, fmt.Errorf("encode job request: %w", err)
 	}
 	now := s.now()
 	job := &Job{
 		ID: newID(), AppID: spec.appID, Envs: spec.envs, Kind: spec.kind, Operation: spec.kind,
-		Status: StatusRunning, Created: now, Updated: now, Due: now.Add(s.cfg.JobDuration), Payload: payload,
+		Status: StatusRunning, Created: now, Updated: now, Due: now.Add(s.cfg.JobDuration), V: recordVersion, Payload: payload,
 	}
 	err = s.update(ctx, func(tx Tx) error {
 		if spec.envsFrom != nil {
@@ -211,7 +211,7 @@ func (s *Service) listedJob(tx Tx, p Partition, appID, env, jobID string) (*Job,
 	if err != nil {
 		return nil, err
 	}
-	if j == nil || !contains(j.Envs, env) {
+	if j == nil || !slices.Contains(j.Envs, env) {
 		return nil, notFoundf(TypeJob, "Job %s not found for app %s and backend environment %s", jobID, appID, env)
 	}
 	return j, nil
@@ -352,34 +352,10 @@ func jobObj(j *Job, env string) ab.BackendJobRespObj {
 	return o
 }
 
-// convert re-types a wire view into an output structure of the model by its
-// JSON names; members the structure lacks are dropped (e.g. a storage job's
-// response has no operation).
-func convert[T any](v any) (*T, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	out := new(T)
-	if err := json.Unmarshal(b, out); err != nil {
-		return nil, fmt.Errorf("convert %T: %w", v, err)
-	}
-	return out, nil
-}
-
 // jobResponse is the answer of a job-creating operation.
 func jobResponse[T any](j *Job, err error) (*T, error) {
 	if err != nil {
 		return nil, err
 	}
-	return convert[T](jobObj(j, j.Envs[0]))
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
+	return recode[T](jobObj(j, j.Envs[0]))
 }

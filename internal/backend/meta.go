@@ -106,7 +106,7 @@ type amplifyMetaJSON struct {
 }
 
 // amplifyMeta renders an environment's amplify-meta.json.
-func amplifyMeta(p Partition, app *App, env string, resources []Resource) string {
+func amplifyMeta(p Partition, app *App, env string, resources []Resource) (string, error) {
 	d := idsFor(p, app.ID, env)
 	prefix := stackPrefix(p, app, env)
 	role := func(name string) string { return "arn:aws:iam::" + p.Account + ":role/" + name }
@@ -131,23 +131,19 @@ func amplifyMeta(p Partition, app *App, env string, resources []Resource) string
 		if *category == nil {
 			*category = map[string]resourceMeta{}
 		}
-		(*category)[r.Name] = resourceMetaOf(p, app.ID, env, r)
+		m, err := resourceMetaOf(p, app.ID, env, r)
+		if err != nil {
+			return "", err
+		}
+		(*category)[r.Name] = m
 	}
-	b, _ := json.Marshal(&meta) // strings and maps of strings cannot fail
-	return string(b)
+	b, err := json.Marshal(&meta)
+	return string(b), err
 }
 
-// resourceConfigFields are the few config members amplify-meta needs.
-type resourceConfigFields struct {
-	AuthResources string `json:"authResources"`
-	BucketName    string `json:"bucketName"`
-}
-
-func resourceMetaOf(p Partition, app, env string, r *Resource) resourceMeta {
+func resourceMetaOf(p Partition, app, env string, r *Resource) (resourceMeta, error) {
 	d := idsFor(p, app, env, string(r.Kind), r.Name)
 	m := resourceMeta{ProviderPlugin: "awscloudformation"}
-	var cfg resourceConfigFields
-	json.Unmarshal(r.Config, &cfg)
 	if r.Imported {
 		m.ServiceType = "imported"
 	}
@@ -160,12 +156,18 @@ func resourceMetaOf(p Partition, app, env string, r *Resource) resourceMeta {
 			"AppClientIDWeb": d.alnum("webclient", 26, false),
 			"AppClientID":    d.alnum("nativeclient", 26, false),
 		}
+		cfg, err := r.authConfig()
+		if err != nil {
+			return m, err
+		}
 		if cfg.AuthResources == string(ab.AuthResourcesIdentityPoolAndUserPool) {
 			m.Output["IdentityPoolId"] = p.Region + ":" + d.uuid("identitypool")
 		}
 		if r.Imported {
-			var src ab.ImportBackendAuthRequest
-			json.Unmarshal(r.Source, &src)
+			src, err := r.authImport()
+			if err != nil {
+				return m, err
+			}
 			m.Output["UserPoolId"], m.Output["AppClientIDWeb"], m.Output["AppClientID"] = str(src.UserPoolId), str(src.WebClientId), str(src.NativeClientId)
 			if id := str(src.IdentityPoolId); id != "" {
 				m.Output["IdentityPoolId"] = id
@@ -179,16 +181,20 @@ func resourceMetaOf(p Partition, app, env string, r *Resource) resourceMeta {
 		}
 	case KindStorage:
 		m.Service = "S3"
-		m.Output = map[string]string{"BucketName": cfg.BucketName, "Region": p.Region}
+		cfg, err := r.storageConfig()
+		if err != nil {
+			return m, err
+		}
+		m.Output = map[string]string{"BucketName": str(cfg.BucketName), "Region": p.Region}
 	}
-	return m
+	return m, nil
 }
 
 // adminLoginConfig is the Admin UI login configuration CreateBackendConfig
 // provisions for an app.
-func adminLoginConfig(p Partition, app string) *ab.LoginAuthConfigReqObj {
+func adminLoginConfig(p Partition, app string) *LoginAuthConfig {
 	d := idsFor(p, app, "admin-ui")
-	return &ab.LoginAuthConfigReqObj{
+	return &LoginAuthConfig{
 		AwsCognitoIdentityPoolId: ab.String(p.Region + ":" + d.uuid("identitypool")),
 		AwsCognitoRegion:         ab.String(p.Region),
 		AwsUserPoolsId:           ab.String(p.Region + "_" + d.alnum("userpool", 9, true)),

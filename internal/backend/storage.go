@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -23,8 +22,12 @@ func (s *Service) CreateBackendStorage(ctx context.Context, p Partition, in *ab.
 			return nil, err
 		}
 	}
+	cfg, err := recode[StorageConfig](in.ResourceConfig)
+	if err != nil {
+		return nil, err
+	}
 	return jobResponse[ab.CreateBackendStorageResponse](s.startJob(ctx, p, jobSpec{
-		appID: app, envs: []string{env}, kind: ab.OpCreateBackendStorage, req: in,
+		appID: app, envs: []string{env}, kind: ab.OpCreateBackendStorage, req: &createStorageJob{ResourceName: name, Config: cfg},
 		check: func(tx Tx) error {
 			if err := checkNoResource(tx, p, app, env, KindStorage); err != nil {
 				return err
@@ -35,6 +38,45 @@ func (s *Service) CreateBackendStorage(ctx context.Context, p Partition, in *ab.
 			return nil
 		},
 	}))
+}
+
+// createStorageJob is the request of a CreateBackendStorage job.
+type createStorageJob struct {
+	ResourceName string         `json:"resourceName"`
+	Config       *StorageConfig `json:"resourceConfig,omitzero"`
+}
+
+var _ = registerJob(ab.OpCreateBackendStorage, func(s *Service, a *applying, in *createStorageJob) error {
+	if err := requireEnvForJob(a.tx, a.p, a.job.AppID, a.env); err != nil {
+		return err
+	}
+	cfg := *orEmpty(in.Config)
+	if err := s.createOwnedBucket(a.tx, a.p, a.job.AppID, a.env, in.ResourceName, &cfg, in.Config != nil && in.Config.BucketName != nil); err != nil {
+		return err
+	}
+	return s.putNew(a, KindStorage, in.ResourceName, &cfg, nil)
+})
+
+// createOwnedBucket records the bucket of a storage resource: the one cfg
+// names when named, else a generated one, which cfg then names.
+func (s *Service) createOwnedBucket(tx Tx, p Partition, app, env, resource string, cfg *StorageConfig, named bool) error {
+	var name string
+	if named {
+		name = str(cfg.BucketName)
+		if err := checkBucketFree(tx, p, name); err != nil {
+			return failJob("%s", err.Error())
+		}
+	} else {
+		var err error
+		if name, err = uniqueBucketName(tx, p, app, env, resource); err != nil {
+			return err
+		}
+	}
+	if err := tx.PutBucket(p, &Bucket{Name: name, Created: s.now(), Owner: ownerOf(app, env)}); err != nil {
+		return err
+	}
+	cfg.BucketName = &name
+	return nil
 }
 
 func checkBucketFree(tx Tx, p Partition, name string) error {
@@ -53,24 +95,50 @@ func checkBucketFree(tx Tx, p Partition, name string) error {
 // UpdateBackendStorage queues a replacement of the storage's permissions.
 func (s *Service) UpdateBackendStorage(ctx context.Context, p Partition, in *ab.UpdateBackendStorageRequest) (*ab.UpdateBackendStorageResponse, error) {
 	app, env, name := *in.AppId, *in.BackendEnvironmentName, *in.ResourceName
+	update, err := recode[StorageConfigUpdate](in.ResourceConfig)
+	if err != nil {
+		return nil, err
+	}
 	return jobResponse[ab.UpdateBackendStorageResponse](s.startJob(ctx, p, jobSpec{
-		appID: app, envs: []string{env}, kind: ab.OpUpdateBackendStorage, req: in,
+		appID: app, envs: []string{env}, kind: ab.OpUpdateBackendStorage, req: &updateStorageJob{ResourceName: name, Config: update},
 		check: func(tx Tx) error { return checkUpdatable(tx, p, app, env, KindStorage, name) },
 	}))
 }
+
+// updateStorageJob is the request of an UpdateBackendStorage job: its
+// permissions replace the stored ones.
+type updateStorageJob struct {
+	ResourceName string               `json:"resourceName"`
+	Config       *StorageConfigUpdate `json:"resourceConfig,omitzero"`
+}
+
+var _ = registerJob(ab.OpUpdateBackendStorage, func(s *Service, a *applying, in *updateStorageJob) error {
+	return s.edit(a, KindStorage, in.ResourceName, func(r *Resource) error {
+		cfg, err := r.storageConfig()
+		if err != nil {
+			return err
+		}
+		cfg.Permissions = orEmpty(in.Config).Permissions
+		return r.setConfig(cfg)
+	})
+})
 
 // DeleteBackendStorage queues the removal of the storage resource; a bucket it
 // created goes with it, an imported one stays.
 func (s *Service) DeleteBackendStorage(ctx context.Context, p Partition, in *ab.DeleteBackendStorageRequest) (*ab.DeleteBackendStorageResponse, error) {
 	app, env, name := *in.AppId, *in.BackendEnvironmentName, *in.ResourceName
 	return jobResponse[ab.DeleteBackendStorageResponse](s.startJob(ctx, p, jobSpec{
-		appID: app, envs: []string{env}, kind: ab.OpDeleteBackendStorage, req: in,
+		appID: app, envs: []string{env}, kind: ab.OpDeleteBackendStorage, req: &resourceJob{ResourceName: name},
 		check: func(tx Tx) error {
 			_, err := requireResource(tx, p, app, env, KindStorage, name)
 			return err
 		},
 	}))
 }
+
+var _ = registerJob(ab.OpDeleteBackendStorage, func(s *Service, a *applying, in *resourceJob) error {
+	return s.remove(a, KindStorage, in.ResourceName)
+})
 
 // ImportBackendStorage queues the import of an existing bucket as the
 // environment's storage, named after the bucket.
@@ -82,11 +150,35 @@ func (s *Service) ImportBackendStorage(ctx context.Context, p Partition, in *ab.
 	if err := checkBucketName("bucketName", *in.BucketName); err != nil {
 		return nil, err
 	}
+	src, err := recode[StorageImport](in)
+	if err != nil {
+		return nil, err
+	}
 	return jobResponse[ab.ImportBackendStorageResponse](s.startJob(ctx, p, jobSpec{
-		appID: app, envs: []string{env}, kind: ab.OpImportBackendStorage, req: in,
+		appID: app, envs: []string{env}, kind: ab.OpImportBackendStorage, req: src,
 		check: func(tx Tx) error { return checkNoResource(tx, p, app, env, KindStorage) },
 	}))
 }
+
+// An ImportBackendStorage job's request is the StorageImport it records as
+// the resource's source; the bucket stays listed when the resource goes.
+var _ = registerJob(ab.OpImportBackendStorage, func(s *Service, a *applying, in *StorageImport) error {
+	bucket := str(in.BucketName)
+	cfg := &StorageConfig{BucketName: in.BucketName, ServiceName: in.ServiceName}
+	if err := s.putNew(a, KindStorage, bucket, cfg, in); err != nil {
+		return err
+	}
+	buckets, err := a.tx.Buckets(a.p)
+	if err != nil {
+		return err
+	}
+	for _, b := range buckets {
+		if b.Name == bucket {
+			return nil // already listed (configured, or imported before)
+		}
+	}
+	return a.tx.PutBucket(a.p, &Bucket{Name: bucket, Created: s.now()})
+})
 
 // GetBackendStorage returns the storage resource's configuration.
 func (s *Service) GetBackendStorage(ctx context.Context, p Partition, in *ab.GetBackendStorageRequest) (*ab.GetBackendStorageResponse, error) {
@@ -94,13 +186,17 @@ func (s *Service) GetBackendStorage(ctx context.Context, p Partition, in *ab.Get
 	if err != nil {
 		return nil, err
 	}
-	var cfg ab.GetBackendStorageResourceConfig
-	if err := json.Unmarshal(r.Config, &cfg); err != nil {
+	stored, err := r.storageConfig()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := recode[ab.GetBackendStorageResourceConfig](stored)
+	if err != nil {
 		return nil, err
 	}
 	cfg.Imported = ab.Bool(r.Imported)
 	return &ab.GetBackendStorageResponse{AppId: in.AppId, BackendEnvironmentName: in.BackendEnvironmentName,
-		ResourceName: ab.String(r.Name), ResourceConfig: &cfg}, nil
+		ResourceName: ab.String(r.Name), ResourceConfig: cfg}, nil
 }
 
 // ListS3Buckets lists every bucket of the partition in one page.

@@ -119,9 +119,14 @@ type Resource struct {
 	Kind     ResourceKind `json:"kind"`
 	Name     string       `json:"name"`
 	Imported bool         `json:"imported,omitempty"`
-	// Config is the resource's configuration in its Create shape, as JSON.
+	// V is the record version of Config (records.go); 0 means 1.
+	V int `json:"v,omitempty"`
+	// Config is the resource's configuration (an AuthConfig, APIConfig or
+	// StorageConfig), as JSON: read and written only through authConfig,
+	// apiConfig, storageConfig and setConfig.
 	Config json.RawMessage `json:"config"`
-	// Source is the import request of an imported resource, as JSON.
+	// Source is the import request of an imported resource (AuthImport or
+	// StorageImport), as JSON.
 	Source json.RawMessage `json:"source,omitempty"`
 	// Generated holds the outputs of the last model generation (API only),
 	// generated from the schema whose hash is ModelsSchemaHash, compressed
@@ -149,14 +154,18 @@ type Job struct {
 	Envs  []string `json:"envs"` // every environment it is listed under; Envs[0] is the one returned
 	// Kind is the operation that created the job and decides its effects;
 	// Operation is what clients see (UpdateBackendJob may change it).
-	Kind      string          `json:"kind"`
-	Operation string          `json:"operation"`
-	Status    string          `json:"status"`
-	Error     string          `json:"error,omitempty"`
-	Created   time.Time       `json:"created"`
-	Updated   time.Time       `json:"updated"`
-	Due       time.Time       `json:"due"`
-	Payload   json.RawMessage `json:"payload"` // the validated request
+	Kind      string    `json:"kind"`
+	Operation string    `json:"operation"`
+	Status    string    `json:"status"`
+	Error     string    `json:"error,omitempty"`
+	Created   time.Time `json:"created"`
+	Updated   time.Time `json:"updated"`
+	Due       time.Time `json:"due"`
+	// V is the record version of Payload (records.go); 0 means 1.
+	V int `json:"v,omitempty"`
+	// Payload is the job's request, of the type its kind registers
+	// (jobkinds.go), as JSON.
+	Payload json.RawMessage `json:"payload"`
 }
 
 // JobRef addresses a job.
