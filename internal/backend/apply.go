@@ -56,7 +56,7 @@ func (s *Service) putNew(a *applying, kind ResourceKind, name string, cfg, sourc
 		return err
 	}
 	if existing != nil {
-		return failJob("%s resource %s already exists in backend environment %s of app %s", kindTypes[kind], existing.Name, a.env, a.job.AppID)
+		return failJob("%s resource %s already exists in backend environment %s of app %s", resourceTypeNames[kind], existing.Name, a.env, a.job.AppID)
 	}
 	r := &Resource{AppID: a.job.AppID, Env: a.env, Kind: kind, Name: name, Created: s.now()}
 	if err := r.setConfig(cfg); err != nil {

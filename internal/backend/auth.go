@@ -43,7 +43,7 @@ func checkNoResource(tx Tx, p Partition, app, env string, kind ResourceKind) err
 		return err
 	}
 	if r != nil {
-		return badRequestf("Backend environment %s of app %s already has a resource of type %s: %s", env, app, kindTypes[kind], r.Name)
+		return badRequestf("Backend environment %s of app %s already has a resource of type %s: %s", env, app, resourceTypeNames[kind], r.Name)
 	}
 	return nil
 }
@@ -79,7 +79,7 @@ func checkUpdatable(tx Tx, p Partition, app, env string, kind ResourceKind, name
 		return err
 	}
 	if r.Imported {
-		return badRequestf("%s resource %s is imported; Amplify does not manage it, so it cannot be updated", kindTypes[kind], name)
+		return badRequestf("%s resource %s is imported; Amplify does not manage it, so it cannot be updated", resourceTypeNames[kind], name)
 	}
 	return nil
 }

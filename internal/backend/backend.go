@@ -44,7 +44,11 @@ type ModelGenerator func(schema string) (models, introspection string, err error
 
 // Service implements the API's operations.
 type Service struct {
-	store  Store
+	// store is the Store for reading. Every write goes through update
+	// (cache.go), the one caller of write, so that no write can bypass the
+	// read cache's invalidation.
+	store  reader
+	write  func(ctx context.Context, fn func(Tx) error) error
 	cfg    Config
 	secret []byte
 	wake   chan struct{}
@@ -64,7 +68,7 @@ func New(ctx context.Context, store Store, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load secret: %w", err)
 	}
-	s := &Service{store: store, cfg: cfg, secret: secret, wake: make(chan struct{}, 1)}
+	s := &Service{store: store, write: store.Update, cfg: cfg, secret: secret, wake: make(chan struct{}, 1)}
 	if !cfg.Shared {
 		s.cache = &readCache{}
 	}

@@ -7,10 +7,16 @@ import (
 	ab "github.com/amplifylite/amplifylite/amplifybackend"
 )
 
+// reader is the part of the Store the domain reads through.
+type reader interface {
+	View(ctx context.Context, fn func(Tx) error) error
+}
+
 // update runs fn in a write transaction and then moves the write generation
-// on, which invalidates every cached read.
+// on, which invalidates every cached read. It is the only way the domain
+// writes (TestUpdate_TheOnlyWriter).
 func (s *Service) update(ctx context.Context, fn func(Tx) error) error {
-	err := s.store.Update(ctx, fn)
+	err := s.write(ctx, fn)
 	s.gen.Add(1)
 	return err
 }

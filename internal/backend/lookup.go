@@ -37,7 +37,7 @@ func findResource(tx Tx, p Partition, appID, env string, kind ResourceKind, name
 	return tx.Resource(p, appID, env, kind, name)
 }
 
-var kindTypes = map[ResourceKind]string{KindAuth: TypeAuth, KindAPI: TypeAPI, KindStorage: TypeStorage}
+var resourceTypeNames = map[ResourceKind]string{KindAuth: TypeAuth, KindAPI: TypeAPI, KindStorage: TypeStorage}
 
 // requireResource returns the named resource of an existing environment, or a
 // NotFound error naming the first thing missing.
@@ -50,7 +50,7 @@ func requireResource(tx Tx, p Partition, appID, env string, kind ResourceKind, n
 		return nil, err
 	}
 	if r == nil {
-		return nil, notFoundf(kindTypes[kind], "%s resource %s not found in backend environment %s of app %s", kindTypes[kind], name, env, appID)
+		return nil, notFoundf(resourceTypeNames[kind], "%s resource %s not found in backend environment %s of app %s", resourceTypeNames[kind], name, env, appID)
 	}
 	return r, nil
 }

@@ -26,7 +26,7 @@ func badRequest(msg string) *wireError {
 	return &wireError{Type: "BadRequestException", Status: http.StatusBadRequest, Message: msg}
 }
 
-var kindTypes = map[backend.ErrorKind]struct {
+var exceptions = map[backend.ErrorKind]struct {
 	name   string
 	status int
 }{
@@ -52,7 +52,7 @@ func toWire(err error, log *slog.Logger, requestID string) *wireError {
 	case errors.As(err, &ve):
 		return badRequest(ve.Error())
 	case errors.As(err, &be):
-		t, ok := kindTypes[be.Kind]
+		t, ok := exceptions[be.Kind]
 		if ok {
 			return &wireError{Type: t.name, Status: t.status, Message: be.Message, ResourceType: be.ResourceType, LimitType: be.LimitType}
 		}
