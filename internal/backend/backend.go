@@ -53,6 +53,7 @@ type Service struct {
 	secret []byte
 	wake   chan struct{}
 	gen    atomic.Uint64 // write generation, see update
+	policy jobPolicy     // how jobs finish (jobcontrol.go)
 	cache  *readCache    // nil when the store is shared
 }
 
@@ -72,6 +73,7 @@ func New(ctx context.Context, store Store, cfg Config) (*Service, error) {
 	if !cfg.Shared {
 		s.cache = &readCache{}
 	}
+	s.policy.p = JobPolicy{Mode: JobsAuto, Duration: cfg.JobDuration}
 	if len(cfg.Buckets) > 0 {
 		now := s.now()
 		err := s.update(ctx, func(tx Tx) error {

@@ -34,7 +34,7 @@ func (s *Service) startJob(ctx context.Context, p Partition, spec jobSpec) (*Job
 	now := s.now()
 	job := &Job{
 		ID: newID(), AppID: spec.appID, Envs: spec.envs, Kind: spec.kind, Operation: spec.kind,
-		Status: StatusRunning, Created: now, Updated: now, Due: now.Add(s.cfg.JobDuration), V: recordVersion, Payload: payload,
+		Status: StatusRunning, Created: now, Updated: now, Due: now.Add(s.jobDuration(spec.kind)), V: recordVersion, Payload: payload,
 	}
 	err = s.update(ctx, func(tx Tx) error {
 		if spec.envsFrom != nil {
@@ -71,6 +71,9 @@ func (s *Service) startJob(ctx context.Context, p Partition, spec jobSpec) (*Job
 // how many it finished. A job that cannot be finished (a store error) is
 // skipped and the others still are; the errors are returned together.
 func (s *Service) FinishDueJobs(ctx context.Context) (int, error) {
+	if s.manual() {
+		return 0, nil
+	}
 	const batch = 100
 	n := 0
 	var errs []error
@@ -106,8 +109,12 @@ func (s *Service) FinishDueJobs(ctx context.Context) (int, error) {
 	}
 }
 
-// NextDue returns when the earliest RUNNING job is due, if any.
+// NextDue returns when the earliest RUNNING job is due, if any (none in
+// manual mode).
 func (s *Service) NextDue(ctx context.Context) (t time.Time, ok bool, err error) {
+	if s.manual() {
+		return time.Time{}, false, nil
+	}
 	err = s.store.View(ctx, func(tx Tx) error {
 		t, ok, err = tx.NextDue()
 		return err
@@ -125,6 +132,15 @@ func (s *Service) NextDue(ctx context.Context) (t time.Time, ok bool, err error)
 // it with needSchema, the transaction is abandoned, the work is done, and the
 // transaction runs again against the state as it is then.
 func (s *Service) finish(ctx context.Context, p Partition, appID, jobID, status, operation string) (*Job, error) {
+	return s.finishWith(ctx, p, appID, jobID, status, operation, "")
+}
+
+// finishWith is finish with the error message of a job set to FAILED (""
+// for the default one).
+func (s *Service) finishWith(ctx context.Context, p Partition, appID, jobID, status, operation, message string) (*Job, error) {
+	if message == "" {
+		message = "The job was marked FAILED through UpdateBackendJob."
+	}
 	var final *Job
 	set := func(tx Tx, status, msg string) (*Job, error) {
 		final = nil
@@ -144,7 +160,7 @@ func (s *Service) finish(ctx context.Context, p Partition, appID, jobID, status,
 	for attempt := 0; ; attempt++ {
 		err = s.update(ctx, func(tx Tx) error {
 			if status == StatusFailed {
-				_, err := set(tx, StatusFailed, "The job was marked FAILED through UpdateBackendJob.")
+				_, err := set(tx, StatusFailed, message)
 				return err
 			}
 			j, err := set(tx, StatusCompleted, "")

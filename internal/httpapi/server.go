@@ -12,6 +12,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/amplifylite/amplifylite/internal/backend"
@@ -39,6 +40,7 @@ type Options struct {
 // Server serves the AmplifyBackend API over HTTP.
 type Server struct {
 	routes []route
+	svc    *backend.Service
 	opts   Options
 	log    *slog.Logger
 }
@@ -51,7 +53,7 @@ func New(svc *backend.Service, opts Options) *Server {
 	if opts.Region == "" {
 		opts.Region = "us-east-1"
 	}
-	return &Server{routes: table(svc), opts: opts, log: opts.Logger}
+	return &Server{routes: table(svc), svc: svc, opts: opts, log: opts.Logger}
 }
 
 // HealthPath is the readiness endpoint.
@@ -117,6 +119,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, reqID string) str
 		}
 		writeJSON(w, http.StatusOK, v)
 		return "Health"
+	}
+	if strings.HasPrefix(r.URL.Path, "/_amplifylite/jobs/") {
+		if op, ok := s.serveJobControl(w, r); ok {
+			return op
+		}
 	}
 	rt, params, err := s.lookup(r)
 	if err != nil {
