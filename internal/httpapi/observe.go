@@ -18,6 +18,9 @@ const ControlPrefix = "/_amplifylite/"
 // MetricsPath is the Prometheus endpoint, served by Options.Control.
 const MetricsPath = "/metrics"
 
+// HealthPath is the readiness endpoint, served by Options.Control.
+const HealthPath = ControlPrefix + "health"
+
 // IsControlPath reports whether a request path belongs to the control plane.
 func IsControlPath(path string) bool {
 	return strings.HasPrefix(path, ControlPrefix) || path == MetricsPath
