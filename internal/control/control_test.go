@@ -337,8 +337,12 @@ func TestEvents_SlowSubscriberIsToldWhatItMissed(t *testing.T) {
 	for range subscriberBuffer + 5 {
 		p.Observe(httpapi.Exchange{Operation: "GetBackend"})
 	}
-	if got := sub.dropped.Load(); got != 5 {
-		t.Errorf("dropped %d, want 5", got)
+	evs, dropped := sub.take(nil)
+	if len(evs) != subscriberBuffer || dropped != 5 || evs[0].id != 1 {
+		t.Errorf("took %d events (the first #%d) and %d dropped, want %d from #1 and 5", len(evs), evs[0].id, dropped, subscriberBuffer)
+	}
+	if evs, dropped = sub.take(evs); len(evs) != 0 || dropped != 0 {
+		t.Errorf("a second take: %d events, %d dropped", len(evs), dropped)
 	}
 	p.events.unsubscribe(sub)
 	if p.events.subscribed() {

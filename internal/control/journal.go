@@ -80,7 +80,7 @@ func (p *Plane) Observe(x httpapi.Exchange) {
 	p.journal.add(&x)
 	p.metrics.request(&x)
 	if p.events.subscribed() {
-		p.events.publish(eventRequest, entryOf(&x))
+		p.events.publish(event{kind: eventRequest, req: x})
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/amplifylite/amplifylite/internal/backend"
@@ -31,6 +32,8 @@ type metrics struct {
 	batch        prometheus.Histogram
 	commitErrors prometheus.Counter
 	faults       *prometheus.CounterVec // operation, kind
+
+	ops sync.Map // operation name → *opMetrics
 }
 
 // runningTimeout bounds the store query behind the running-jobs gauge.
@@ -135,8 +138,35 @@ func codeLabel(status int) string {
 
 // request counts an answered API request.
 func (m *metrics) request(x *httpapi.Exchange) {
-	m.requests.WithLabelValues(x.Operation, codeLabel(x.Status)).Inc()
-	m.latency.WithLabelValues(x.Operation).Observe(x.Duration.Seconds())
+	o := m.operation(x.Operation)
+	o.status(x.Status).Inc()
+	o.latency.Observe(x.Duration.Seconds())
+}
+
+// opMetrics are one operation's request metrics, resolved once: looking
+// series up by label values (hashing them) on every request would cost more
+// than the rest of the hooks together.
+type opMetrics struct {
+	m       *metrics
+	op      string
+	latency prometheus.Observer
+	codes   sync.Map // status code (int) → prometheus.Counter
+}
+
+func (m *metrics) operation(op string) *opMetrics {
+	if o, ok := m.ops.Load(op); ok {
+		return o.(*opMetrics)
+	}
+	o, _ := m.ops.LoadOrStore(op, &opMetrics{m: m, op: op, latency: m.latency.WithLabelValues(op)})
+	return o.(*opMetrics)
+}
+
+func (o *opMetrics) status(code int) prometheus.Counter {
+	if c, ok := o.codes.Load(code); ok {
+		return c.(prometheus.Counter)
+	}
+	c, _ := o.codes.LoadOrStore(code, o.m.requests.WithLabelValues(o.op, codeLabel(code)))
+	return c.(prometheus.Counter)
 }
 
 // job counts a job's creation or end.
