@@ -1,7 +1,7 @@
 """Runs every test_*.py of the control-plane suite and prints its closing line.
 
     main.py                    every test
-    main.py test_faults.Faults.test_x   the named tests (unittest names, relative to this folder)
+    main.py test_observe.Access         the named tests (unittest names, relative to this folder)
 """
 
 import os

@@ -153,7 +153,7 @@ class FaultInjection(Rules):
         took = time.monotonic() - start
         self.assertGreaterEqual(took, 0.4)
         entry = next(e for e in journal() if e["path"] == f"/backend/{app}/details")
-        self.assertGreaterEqual(entry["durationMs"], 400)
+        self.assertGreaterEqual(entry["duration"], 400)
         self.assertEqual(entry["status"], 200)
         # Another app is not delayed.
         other = new_app()
@@ -188,7 +188,8 @@ class JournalAndEvents(unittest.TestCase):
                          {"operation": "CreateBackend", "method": "POST", "path": "/backend", "status": 200, "errorType": "",
                           "account": "000000000000", "region": "us-east-1", "signature": "none"})
         self.assertRegex(entry["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
-        self.assertRegex(entry["duration"], r"^[0-9.]+(ns|µs|ms|s)$")
+        self.assertGreater(entry["duration"], 0)  # milliseconds
+        self.assertEqual(entry["duration"], entry["durationMs"])
         times = [e["time"] for e in journal()]
         self.assertEqual(times, sorted(times, reverse=True))
         self.assertEqual(len(journal(limit=1)), 1)

@@ -224,7 +224,7 @@ func TestJournal_RingNewestFirst(t *testing.T) {
 	}
 	got := reqs[1].(map[string]any)
 	want := map[string]any{"time": "2026-01-02T03:04:08Z", "requestId": "d", "operation": "GetBackend", "method": "POST",
-		"path": "/backend/x/details", "status": 404.0, "errorType": "NotFoundException", "duration": "1.5ms", "durationMs": 1.5,
+		"path": "/backend/x/details", "status": 404.0, "errorType": "NotFoundException", "duration": 1.5, "durationMs": 1.5,
 		"account": "000000000000", "region": "us-east-1", "signature": "valid"}
 	for k, w := range want {
 		if got[k] != w {

@@ -55,9 +55,9 @@ type Entry struct {
 	Method     string    `json:"method"`
 	Path       string    `json:"path"`
 	Status     int       `json:"status"`
-	ErrorType  string    `json:"errorType"` // "" on success
-	Duration   string    `json:"duration"`  // e.g. "1.234ms"
-	DurationMs float64   `json:"durationMs"`
+	ErrorType  string    `json:"errorType"`  // "" on success
+	Duration   float64   `json:"duration"`   // milliseconds, to the microsecond
+	DurationMs float64   `json:"durationMs"` // the same, for readers who want the unit in the name
 	Account    string    `json:"account"`
 	Region     string    `json:"region"`
 	Signature  string    `json:"signature"`       // none, valid or invalid
@@ -65,10 +65,10 @@ type Entry struct {
 }
 
 func entryOf(x *httpapi.Exchange) Entry {
+	ms := float64(x.Duration.Microseconds()) / 1000
 	return Entry{
 		Time: x.Start.UTC(), RequestID: x.RequestID, Operation: x.Operation, Method: x.Method, Path: x.Path,
-		Status: x.Status, ErrorType: x.ErrorType, Duration: x.Duration.String(),
-		DurationMs: float64(x.Duration.Microseconds()) / 1000, Account: x.Account, Region: x.Region,
+		Status: x.Status, ErrorType: x.ErrorType, Duration: ms, DurationMs: ms, Account: x.Account, Region: x.Region,
 		Signature: x.Signature, Fault: x.Fault,
 	}
 }
