@@ -86,6 +86,11 @@ func TestFaults_Endpoints(t *testing.T) {
 	if code, _, v = do(t, p, "GET", "/_amplifylite/faults/slow", ""); code != 200 || v["latencyMs"] != 5.0 {
 		t.Errorf("GET one: %d %v", code, v)
 	}
+	code, _, v = do(t, p, "POST", "/_amplifylite/faults", `{"id":"spelt","service":"amplifybackend","operation":"get-backend-job","latencyMs":1,"description":"CLI spelling"}`)
+	if code != 200 || v["operation"] != "GetBackendJob" || v["description"] != "CLI spelling" {
+		t.Errorf("POST with the CLI's spelling: %d %v", code, v)
+	}
+	do(t, p, "DELETE", "/_amplifylite/faults/spelt", "")
 	code, h, v := do(t, p, "POST", "/_amplifylite/faults", `{"id":"slow","latencyMs":1}`)
 	wantError(t, code, h, v, 409, "ConflictException")
 
@@ -112,7 +117,7 @@ func TestFaults_RejectsBadRules(t *testing.T) {
 	p := New(Config{})
 	for _, body := range []string{
 		``, `nope`, `{}`, `{"operation":"GetBackend"}`, // neither error nor latency
-		`{"operation":"NoSuchOperation","latencyMs":1}`,
+		`{"operation":"NoSuchOperation","latencyMs":1}`, `{"service":"s3","latencyMs":1}`,
 		`{"account":"12","latencyMs":1}`,
 		`{"probability":1.5,"latencyMs":1}`, `{"probability":-0.1,"latencyMs":1}`,
 		`{"count":0,"latencyMs":1}`,

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,6 +24,8 @@ import (
 // created) are ignored on input.
 type Rule struct {
 	ID          string     `json:"id"`
+	Description string     `json:"description,omitempty"` // free text, for the reader
+	Service     string     `json:"service,omitempty"`     // "amplifybackend" if given (LocalStack's rules name one)
 	Operation   string     `json:"operation,omitempty"`
 	Account     string     `json:"account,omitempty"`
 	Region      string     `json:"region,omitempty"`
@@ -61,10 +64,15 @@ func newFaults() *faults { return &faults{random: rand.Float64} }
 
 // check validates a rule and fills its defaults.
 func (r *Rule) check() error {
+	if r.Service != "" && !strings.EqualFold(strings.ReplaceAll(r.Service, "-", ""), "amplifybackend") {
+		return badRequest("Fault rule: service '%s' is not this one (amplifybackend)", r.Service)
+	}
 	if r.Operation != "" {
-		if _, ok := ab.OperationByName(r.Operation); !ok {
+		op, ok := operationNamed(r.Operation)
+		if !ok {
 			return badRequest("Fault rule: operation '%s' is not an operation of the API", r.Operation)
 		}
+		r.Operation = op
 	}
 	if r.Account != "" && !digits(r.Account, 12) {
 		return badRequest("Fault rule: account '%s' is not a 12-digit account id", r.Account)
@@ -97,6 +105,18 @@ func (r *Rule) check() error {
 		return badRequest("Fault rule: id must be at most 128 bytes")
 	}
 	return nil
+}
+
+// operationNamed returns the API operation a rule names, also in the
+// spellings of the CLIs and SDKs: get-backend, get_backend, getBackend.
+func operationNamed(name string) (string, bool) {
+	fold := func(s string) string { return strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(s)) }
+	for _, op := range ab.Operations {
+		if fold(op.Name) == fold(name) {
+			return op.Name, true
+		}
+	}
+	return "", false
 }
 
 func digits(s string, n int) bool {
