@@ -35,6 +35,10 @@ type Config struct {
 	// Shared tells that other servers write to the same store, so reads
 	// must not be cached.
 	Shared bool
+	// OnJob, when set, is told of every job this Service creates or
+	// finishes, after the change is committed (events.go). It runs on the
+	// caller's goroutine and must be quick.
+	OnJob func(JobEvent)
 }
 
 // ModelGenerator turns an Amplify GraphQL transform schema into the text of

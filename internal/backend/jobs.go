@@ -64,6 +64,7 @@ func (s *Service) startJob(ctx context.Context, p Partition, spec jobSpec) (*Job
 		return nil, err
 	}
 	s.notify()
+	s.jobChanged(p, job, "")
 	return job, nil
 }
 
@@ -188,6 +189,9 @@ func (s *Service) finishWith(ctx context.Context, p Partition, appID, jobID, sta
 	}
 	if err != nil {
 		return nil, fmt.Errorf("finish job %s: %w", jobID, err)
+	}
+	if final != nil {
+		s.jobChanged(p, final, StatusRunning)
 	}
 	return final, nil
 }

@@ -12,16 +12,18 @@ import (
 const defaultAccount = "000000000000"
 
 // partition authenticates the request when a verifier is configured and
-// returns its partition.
-func (s *Server) partition(r *http.Request, body []byte) (backend.Partition, error) {
+// returns its partition; x gets the signature's verdict.
+func (s *Server) partition(r *http.Request, body []byte, x *Exchange) (backend.Partition, error) {
 	p, err := partitionOf(r, s.opts.Region)
 	if err != nil || s.opts.Verifier == nil {
 		return p, err
 	}
 	cred, err := s.opts.Verifier.Verify(r, body)
 	if err != nil {
+		x.Signature = SignatureInvalid
 		return p, err
 	}
+	x.Signature = SignatureValid
 	if cred.Account != "" {
 		p.Account = cred.Account
 	}

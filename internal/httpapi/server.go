@@ -4,7 +4,6 @@
 package httpapi
 
 import (
-	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -26,8 +25,16 @@ type Options struct {
 	Region string
 	// Logger receives one line per request and every internal error.
 	Logger *slog.Logger
-	// Health, when set, answers GET /_amplifylite/health.
-	Health func(context.Context) (any, error)
+	// Control, when set, serves every path under ControlPrefix and
+	// MetricsPath: the control plane. Its requests get a request id, CORS
+	// and a log line, and are not reported to Observe.
+	Control http.Handler
+	// Faults, when set, is asked about every authenticated API request
+	// before it reaches the domain, whether to delay or fail it.
+	Faults func(Call) Fault
+	// Observe, when set, is told of every API request once it is answered.
+	// It runs on the request's goroutine, so it must be quick.
+	Observe func(Exchange)
 	// Verifier, when set, requires a valid SigV4 signature by one of its
 	// credentials on every API request; the credential selects the account.
 	Verifier *sigv4.Verifier
@@ -56,9 +63,6 @@ func New(svc *backend.Service, opts Options) *Server {
 	return &Server{routes: table(svc), svc: svc, opts: opts, log: opts.Logger}
 }
 
-// HealthPath is the readiness endpoint.
-const HealthPath = "/_amplifylite/health"
-
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	// Only while a body remains: without one, net/http is already reading
@@ -82,7 +86,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Set("Connection", "close")
 	}
 	rec := &statusRecorder{ResponseWriter: w}
-	opName := "-"
+	x := Exchange{Start: start, RequestID: reqID, Operation: "-", Method: r.Method, Signature: SignatureNone}
 	defer func() {
 		if v := recover(); v != nil {
 			s.log.Error("panic", "requestId", reqID, "panic", v, "stack", string(debug.Stack()))
@@ -91,14 +95,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 					Message: "An internal error occurred; request id " + reqID})
 			}
 		}
-		s.log.Info("request", "op", opName, "method", r.Method, "path", r.URL.EscapedPath(),
-			"status", rec.status, "duration", time.Since(start), "requestId", reqID)
+		x.Duration, x.Path, x.Status = time.Since(start), r.URL.EscapedPath(), rec.status
+		s.log.Info("request", "op", x.Operation, "method", r.Method, "path", x.Path,
+			"status", x.Status, "duration", x.Duration, "requestId", reqID)
+		if s.opts.Observe != nil && x.Operation != controlOp {
+			if t := rec.Header()["x-amzn-ErrorType"]; len(t) > 0 {
+				x.ErrorType = t[0]
+			}
+			s.opts.Observe(x)
+		}
 	}()
-	opName = s.serve(rec, r, reqID)
+	s.serve(rec, r, &x)
 }
 
-// serve handles one request and returns the operation name for the log.
-func (s *Server) serve(w http.ResponseWriter, r *http.Request, reqID string) string {
+// controlOp is the operation name of control-plane requests in the log.
+const controlOp = "Control"
+
+// serve handles one request and fills in what x reports of it.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, x *Exchange) {
+	if s.opts.Control != nil && IsControlPath(r.URL.Path) {
+		x.Operation = controlOp
+		s.opts.Control.ServeHTTP(w, r)
+		return
+	}
+	reqID := x.RequestID
 	if r.Method == http.MethodOptions {
 		h := w.Header()
 		h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
@@ -109,16 +129,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, reqID string) str
 		}
 		h.Set("Access-Control-Max-Age", "86400")
 		w.WriteHeader(http.StatusOK)
-		return "OPTIONS"
-	}
-	if r.URL.Path == HealthPath && s.opts.Health != nil && r.Method == http.MethodGet {
-		v, err := s.opts.Health(r.Context())
-		if err != nil {
-			writeError(w, &wireError{Type: "ServiceUnavailableException", Status: http.StatusServiceUnavailable, Message: err.Error()})
-			return "Health"
-		}
-		writeJSON(w, http.StatusOK, v)
-		return "Health"
+		x.Operation = "OPTIONS"
+		return
 	}
 	if strings.HasPrefix(r.URL.Path, "/_amplifylite/jobs/") {
 		if op, ok := s.serveJobControl(w, r); ok {
@@ -127,16 +139,20 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, reqID string) str
 	}
 	rt, params, err := s.lookup(r)
 	if err != nil {
+		if _, ok := err.(*sigv4.Error); ok {
+			x.Signature = SignatureInvalid
+		}
 		writeError(w, toWire(err, s.log, reqID))
-		return "-"
+		return
 	}
+	x.Operation = rt.op.Name
 	if r.ContentLength > MaxBodyBytes {
 		// Before reading, so that a client waiting on "Expect: 100-continue"
 		// gets the answer instead of 100 Continue (net/http sends it on the
 		// first read) and never sends the body.
 		w.Header().Set("Connection", "close")
 		writeError(w, errBodyTooLarge)
-		return rt.op.Name
+		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
@@ -152,20 +168,28 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, reqID string) str
 		}
 		w.Header().Set("Connection", "close") // the rest of the body is still on the connection
 		writeError(w, toWire(err, s.log, reqID))
-		return rt.op.Name
+		return
 	}
-	p, err := s.partition(r, body)
+	p, err := s.partition(r, body, x)
+	x.Account, x.Region = p.Account, p.Region
 	if err != nil {
 		writeError(w, toWire(err, s.log, reqID))
-		return rt.op.Name
+		return
+	}
+	if s.opts.Faults != nil {
+		if f := s.opts.Faults(Call{Operation: rt.op.Name, Partition: p, params: params, body: body}); f.Rule != "" {
+			x.Fault = f.Rule
+			if inject(r.Context(), w, f) {
+				return
+			}
+		}
 	}
 	out, err := rt.call(r.Context(), p, params, body)
 	if err != nil {
 		writeError(w, toWire(err, s.log, reqID))
-		return rt.op.Name
+		return
 	}
 	writeJSON(w, http.StatusOK, out)
-	return rt.op.Name
 }
 
 var errBodyTooLarge = badRequest("The request body exceeds the limit of " + strconv.Itoa(MaxBodyBytes) + " bytes")

@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/amplifylite/amplifylite/internal/control"
 	"github.com/amplifylite/amplifylite/internal/store/sqlite"
 )
 
@@ -32,7 +33,7 @@ func Main(args []string, getenv func(string) string, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "version":
-		fmt.Fprintln(stderr, "amplifylite", Version)
+		fmt.Fprintln(stderr, "amplifylite", control.ReadBuild(Version))
 		return 0
 	case "check":
 		return check(args[1:], getenv, stderr)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/amplifylite/amplifylite/internal/control"
 	"github.com/amplifylite/amplifylite/internal/sigv4"
 )
 
@@ -26,6 +27,13 @@ type Options struct {
 	// access key to an account. --credentials, AMPLIFYLITE_CREDENTIALS:
 	// comma-separated AKID:SECRET[:ACCOUNT].
 	Credentials []sigv4.Credential
+	// AdminToken is the bearer token the control plane (/_amplifylite/)
+	// requires when Credentials are set. --admin-token,
+	// AMPLIFYLITE_ADMIN_TOKEN.
+	AdminToken string
+	// JournalSize is how many API requests GET /_amplifylite/requests keeps.
+	// --journal-size, AMPLIFYLITE_JOURNAL_SIZE.
+	JournalSize int
 
 	// Limits of the HTTP server, so that slow, stuck or idle clients cannot
 	// hold connections (and file descriptors) forever. Zero means no limit;
@@ -54,6 +62,7 @@ func DefaultOptions() Options {
 		TokenTTL:    600 * time.Second,
 		Region:      "us-east-1",
 		LogLevel:    slog.LevelInfo,
+		JournalSize: control.DefaultJournalSize,
 
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second, // a 1 MiB body at ≥ 35 KiB/s
@@ -88,6 +97,8 @@ func ParseOptions(args []string, getenv func(string) string) (Options, error) {
 	buckets := fs.String("buckets", "", "comma-separated pre-existing bucket names listed by ListS3Buckets")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	creds := fs.String("credentials", "", "comma-separated AKID:SECRET[:ACCOUNT] that must sign every request (default: accept any)")
+	fs.StringVar(&o.AdminToken, "admin-token", o.AdminToken, "with --credentials, the bearer token the control plane (/_amplifylite/) requires; without one it is closed")
+	fs.IntVar(&o.JournalSize, "journal-size", o.JournalSize, "API requests kept by the request journal (GET /_amplifylite/requests)")
 	fs.DurationVar(&o.ReadHeaderTimeout, "read-header-timeout", o.ReadHeaderTimeout, "time to receive a request's headers (0 = no limit)")
 	fs.DurationVar(&o.ReadTimeout, "read-timeout", o.ReadTimeout, "time to receive a request's body after its headers; slower clients get 408 (0 = no limit)")
 	fs.DurationVar(&o.WriteTimeout, "write-timeout", o.WriteTimeout, "time to answer a request, on top of --read-timeout, from the end of its headers (0 = no limit)")
@@ -95,7 +106,7 @@ func ParseOptions(args []string, getenv func(string) string) (Options, error) {
 	fs.IntVar(&o.MaxHeaderBytes, "max-header-bytes", o.MaxHeaderBytes, "largest request line and headers; larger requests get 431 (0 = net/http's 1 MiB)")
 	fs.IntVar(&o.MaxConnections, "max-connections", o.MaxConnections, "connections served at once; at the cap the longest-idle one is closed, or new ones wait (0 = no limit)")
 	// Environment first, so that flags given on the command line win.
-	for _, name := range []string{"listen", "data-dir", "database-url", "job-duration", "token-ttl", "region", "buckets", "log-level", "credentials",
+	for _, name := range []string{"listen", "data-dir", "database-url", "job-duration", "token-ttl", "region", "buckets", "log-level", "credentials", "admin-token", "journal-size",
 		"read-header-timeout", "read-timeout", "write-timeout", "idle-timeout", "max-header-bytes", "max-connections"} {
 		env := "AMPLIFYLITE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
 		if v := getenv(env); v != "" {
@@ -113,6 +124,9 @@ func ParseOptions(args []string, getenv func(string) string) (Options, error) {
 	}
 	if o.JobDuration < 0 || o.TokenTTL <= 0 {
 		return o, fmt.Errorf("--job-duration must be ≥ 0 and --token-ttl > 0")
+	}
+	if o.JournalSize < 1 {
+		return o, fmt.Errorf("--journal-size must be ≥ 1")
 	}
 	if o.ReadHeaderTimeout < 0 || o.ReadTimeout < 0 || o.WriteTimeout < 0 || o.IdleTimeout < 0 || o.MaxHeaderBytes < 0 || o.MaxConnections < 0 {
 		return o, fmt.Errorf("--read-header-timeout, --read-timeout, --write-timeout, --idle-timeout, --max-header-bytes and --max-connections must be ≥ 0")

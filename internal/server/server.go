@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/amplifylite/amplifylite/internal/backend"
+	"github.com/amplifylite/amplifylite/internal/control"
 	"github.com/amplifylite/amplifylite/internal/httpapi"
 	"github.com/amplifylite/amplifylite/internal/jobs"
 	"github.com/amplifylite/amplifylite/internal/sigv4"
@@ -22,14 +23,36 @@ import (
 	"github.com/amplifylite/amplifylite/internal/store/sqlite"
 )
 
-// Version is the amplifylite version, set at build time with -ldflags.
+// Version is the amplifylite version, set at build time with -ldflags; the
+// module version in the binary's build information wins (see version).
 var Version = "dev"
+
+// version is the version the server reports: the module version the binary
+// was built at, else Version.
+func version() string { return control.ReadBuild(Version).Version }
+
+// runningJobsCap bounds the running jobs counted for the control plane.
+const runningJobsCap = 100_000
+
+// runningJobs counts the store's RUNNING jobs (up to runningJobsCap), for
+// the control plane's info and metrics.
+func runningJobs(store backend.Store) func(context.Context) (int, error) {
+	return func(ctx context.Context) (n int, err error) {
+		err = store.View(ctx, func(tx backend.Tx) error {
+			refs, err := tx.DueJobs(time.Now().AddDate(100, 0, 0), runningJobsCap)
+			n = len(refs)
+			return err
+		})
+		return n, err
+	}
+}
 
 // Server is a running amplifylite.
 type Server struct {
 	URL     string // http://HOST:PORT
 	Service *backend.Service
 	Runner  *jobs.Runner
+	Control *control.Plane
 
 	store  backend.Store
 	http   *http.Server
@@ -50,9 +73,21 @@ func Start(ctx context.Context, opts Options, log *slog.Logger) (*Server, error)
 	if err != nil {
 		return nil, err
 	}
+	s := &Server{store: store, log: log}
+	ctl := control.New(control.Config{
+		Version: Version, Store: store.Name(), Health: s.health, RunningJobs: runningJobs(store),
+		Protected: len(opts.Credentials) > 0, AdminToken: opts.AdminToken, JournalSize: opts.JournalSize, Logger: log,
+	})
+	switch st := store.(type) {
+	case *sqlite.Store:
+		st.OnCommit = ctl.OnCommit
+	case *postgres.Store:
+		st.OnCommit = ctl.OnCommit
+	}
 	svc, err := backend.New(ctx, store, backend.Config{
 		JobDuration: opts.JobDuration, TokenTTL: opts.TokenTTL, Buckets: opts.Buckets, Models: modelGenerator(),
 		Shared: opts.DatabaseURL != "", // replicas write to it too: no read cache
+		OnJob:  ctl.OnJob,
 	})
 	if err != nil {
 		store.Close()
@@ -64,8 +99,9 @@ func Start(ctx context.Context, opts Options, log *slog.Logger) (*Server, error)
 		return nil, fmt.Errorf("listen: %w", err)
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
-	s := &Server{URL: "http://" + ln.Addr().String(), Service: svc, Runner: jobs.New(svc, log), store: store, cancel: cancel, log: log}
-	apiOpts := httpapi.Options{Region: opts.Region, Logger: log, Health: s.health, ReadTimeout: opts.ReadTimeout}
+	s.URL, s.Service, s.Runner, s.Control, s.cancel = "http://"+ln.Addr().String(), svc, jobs.New(svc, log), ctl, cancel
+	apiOpts := httpapi.Options{Region: opts.Region, Logger: log, ReadTimeout: opts.ReadTimeout,
+		Control: ctl, Faults: ctl.Inject, Observe: ctl.Observe}
 	if len(opts.Credentials) > 0 {
 		apiOpts.Verifier = sigv4.NewVerifier(opts.Credentials, nil)
 	}
@@ -81,6 +117,7 @@ func Start(ctx context.Context, opts Options, log *slog.Logger) (*Server, error)
 		MaxHeaderBytes:    opts.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	s.http.RegisterOnShutdown(ctl.Close) // event streams end, so that Shutdown need not wait for them
 	if opts.WriteTimeout > 0 {
 		s.http.WriteTimeout = opts.ReadTimeout + opts.WriteTimeout
 	}
@@ -100,7 +137,7 @@ func Start(ctx context.Context, opts Options, log *slog.Logger) (*Server, error)
 			log.Error("serve", "err", err)
 		}
 	}()
-	attrs := []any{"url", s.URL, "store", store.Name(), "version", Version}
+	attrs := []any{"url", s.URL, "store", store.Name(), "version", version()}
 	if opts.DatabaseURL == "" { // the URL may hold a password: not logged
 		attrs = append(attrs, "dataDir", opts.DataDir)
 	}
@@ -129,7 +166,7 @@ func (s *Server) health(ctx context.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := map[string]string{"status": "ok", "version": Version, "store": s.store.Name(), "jobs": "ok"}
+	h := map[string]string{"status": "ok", "version": version(), "store": s.store.Name(), "jobs": "ok"}
 	if ok, err := s.Runner.Health(); !ok {
 		h["jobs"], h["jobsError"] = "degraded", err.Error()
 	}

@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/amplifylite/amplifylite/internal/backend"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -23,6 +24,10 @@ type Store struct {
 	// gate is held shared by Update attempts and exclusively by those that
 	// conflicted too often (see Update).
 	gate sync.RWMutex
+
+	// OnCommit, when set before the first Update, is told of every Update
+	// that committed: how long it took, retries included (batch is 1).
+	OnCommit func(commit time.Duration, batch int, err error)
 
 	closeOnce sync.Once
 }

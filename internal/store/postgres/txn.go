@@ -39,6 +39,18 @@ var (
 // So that a hot record cannot starve an Update, retries run while no other
 // Update of this Store does: they can conflict only with other processes.
 func (s *Store) Update(ctx context.Context, fn func(backend.Tx) error) error {
+	if s.OnCommit != nil {
+		start := time.Now()
+		err := s.update(ctx, fn)
+		if err == nil {
+			s.OnCommit(time.Since(start), 1, nil)
+		}
+		return err
+	}
+	return s.update(ctx, fn)
+}
+
+func (s *Store) update(ctx context.Context, fn func(backend.Tx) error) error {
 	var err error
 	for attempt := range maxAttempts {
 		if attempt > 0 {

@@ -219,10 +219,14 @@ func (s *Store) pop() *call {
 // outcome and gives the connection back.
 func (s *Store) end(b *batch) {
 	err := b.err
+	start := time.Now()
 	if err == nil {
 		if err = b.exec(qCommit); err != nil {
 			err = fmt.Errorf("commit: %w", err)
 		}
+	}
+	if s.OnCommit != nil {
+		s.OnCommit(time.Since(start), b.n, err)
 	}
 	s.batches.Add(1)
 	broken := false

@@ -49,6 +49,11 @@ type Store struct {
 	// protocol (BEGIN, SAVEPOINT, RELEASE, ...) before it runs.
 	fault func(query string) error
 
+	// OnCommit, when set before the first Update, is told of every batch's
+	// end: how long its COMMIT took (fsync included), how many Updates
+	// shared the transaction, and the outcome.
+	OnCommit func(commit time.Duration, batch int, err error)
+
 	closeOnce sync.Once
 	closeErr  error
 }
