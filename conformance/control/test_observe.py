@@ -296,7 +296,7 @@ class Access(unittest.TestCase):
         self.assertEqual(curl("GET", LOCKED + "/_amplifylite/info")[0], 200)
         for token in (None, "wrong"):
             status, _, body = curl("GET", LOCKED + "/_amplifylite/requests", token=token)
-            self.assertEqual((status, body["__type"]), (401, "UnauthorizedException"))
+            self.assertEqual((status, body["__type"]), (403, "AccessDeniedException"))
         status, _, rule = curl("POST", LOCKED + "/_amplifylite/faults",
                                {"operation": "ListS3Buckets", "count": 1, "error": {"statusCode": 503, "code": "ServiceUnavailableException", "message": "down"}},
                                token=TOKEN)

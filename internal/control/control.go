@@ -69,6 +69,7 @@ type Plane struct {
 	journal *journal
 	events  *hub
 	metrics *metrics
+	jobs    Jobs // set once by SetJobs, before the server serves
 
 	closeOnce sync.Once
 	done      chan struct{} // closed by Close: event streams end
@@ -135,6 +136,10 @@ func (p *Plane) routes() []route {
 
 		{"GET", "/_amplifylite/requests", admin, p.listRequests},
 		{"GET", "/_amplifylite/events", admin, p.streamEvents},
+
+		{"GET", jobsConfigPath, admin, p.getJobsConfig},
+		{"PUT", jobsConfigPath, admin, p.putJobsConfig},
+		{"POST", jobsAdvancePath, admin, p.advanceJobs},
 	}
 }
 
@@ -206,11 +211,11 @@ func (p *Plane) authorize(r *http.Request, acc access) error {
 	}
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok {
-		return errorf(http.StatusUnauthorized, "UnauthorizedException",
+		return errorf(http.StatusForbidden, "AccessDeniedException",
 			"The control plane requires the header 'Authorization: Bearer <admin token>' (--admin-token)")
 	}
 	if subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), []byte(p.cfg.AdminToken)) != 1 {
-		return errorf(http.StatusUnauthorized, "UnauthorizedException", "The bearer token is not the admin token")
+		return errorf(http.StatusForbidden, "AccessDeniedException", "The bearer token is not the admin token")
 	}
 	return nil
 }

@@ -494,7 +494,7 @@ func TestAccess(t *testing.T) {
 		for _, path := range adminPaths {
 			for _, auth := range []string{"", "Bearer wrong", "Basic czNjcmV0", "Bearer s3cret2", "s3cret"} {
 				code, h, v := do(t, p, "GET", path, "", "Authorization", auth)
-				wantError(t, code, h, v, 401, "UnauthorizedException")
+				wantError(t, code, h, v, 403, "AccessDeniedException")
 			}
 		}
 		if code, _, _ := do(t, p, "GET", "/_amplifylite/faults", "", "Authorization", "Bearer s3cret"); code != 200 {

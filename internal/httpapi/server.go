@@ -11,7 +11,6 @@ import (
 	"os"
 	"runtime/debug"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/amplifylite/amplifylite/internal/backend"
@@ -47,7 +46,6 @@ type Options struct {
 // Server serves the AmplifyBackend API over HTTP.
 type Server struct {
 	routes []route
-	svc    *backend.Service
 	opts   Options
 	log    *slog.Logger
 }
@@ -60,7 +58,7 @@ func New(svc *backend.Service, opts Options) *Server {
 	if opts.Region == "" {
 		opts.Region = "us-east-1"
 	}
-	return &Server{routes: table(svc), svc: svc, opts: opts, log: opts.Logger}
+	return &Server{routes: table(svc), opts: opts, log: opts.Logger}
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -131,11 +129,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, x *Exchange) {
 		w.WriteHeader(http.StatusOK)
 		x.Operation = "OPTIONS"
 		return
-	}
-	if strings.HasPrefix(r.URL.Path, "/_amplifylite/jobs/") {
-		if op, ok := s.serveJobControl(w, r); ok {
-			return op
-		}
 	}
 	rt, params, err := s.lookup(r)
 	if err != nil {

@@ -316,10 +316,10 @@ func TestControlPlane_Access(t *testing.T) {
 	})
 	t.Run("the admin token's bearer with credentials", func(t *testing.T) {
 		s := startControl(t, func(o *Options) { o.Credentials, o.AdminToken = creds, "t0ken" })
-		if a := call(t, "GET", s.URL+"/_amplifylite/requests", ""); a.status != 401 || a.errorType != "UnauthorizedException" {
+		if a := call(t, "GET", s.URL+"/_amplifylite/requests", ""); a.status != 403 || a.errorType != "AccessDeniedException" {
 			t.Errorf("no token: %+v", a)
 		}
-		if a := call(t, "GET", s.URL+"/_amplifylite/requests", "", "Authorization", "Bearer nope"); a.status != 401 {
+		if a := call(t, "GET", s.URL+"/_amplifylite/requests", "", "Authorization", "Bearer nope"); a.status != 403 {
 			t.Errorf("wrong token: %+v", a)
 		}
 		if a := call(t, "POST", s.URL+"/_amplifylite/faults", `{"latencyMs":1}`, "Authorization", "Bearer t0ken"); a.status != 200 {

@@ -93,6 +93,7 @@ func Start(ctx context.Context, opts Options, log *slog.Logger) (*Server, error)
 		store.Close()
 		return nil, err
 	}
+	ctl.SetJobs(svc)
 	ln, err := net.Listen("tcp", opts.Listen)
 	if err != nil {
 		store.Close()
