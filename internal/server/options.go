@@ -15,7 +15,7 @@ import (
 // environment variable; flags win over the environment.
 type Options struct {
 	Listen      string        // --listen, AMPLIFYLITE_LISTEN
-	DataDir     string        // --data-dir, AMPLIFYLITE_DATA_DIR; ":memory:" keeps nothing on disk
+	DataDir     string        // --data-dir, AMPLIFYLITE_DATA_DIR; sqlite.Memory (":memory:") keeps nothing on disk
 	DatabaseURL string        // --database-url, AMPLIFYLITE_DATABASE_URL; when set, PostgreSQL shared by replicas (DataDir unused)
 	JobDuration time.Duration // --job-duration, AMPLIFYLITE_JOB_DURATION
 	TokenTTL    time.Duration // --token-ttl, AMPLIFYLITE_TOKEN_TTL
@@ -41,9 +41,6 @@ type Options struct {
 // DefaultListen is the default address: port 4750 stays clear of LocalStack
 // (4566, 4510–4559) and moto (5000).
 const DefaultListen = "127.0.0.1:4750"
-
-// Memory is the data dir that selects the in-memory store.
-const Memory = ":memory:"
 
 // DefaultOptions returns the defaults.
 func DefaultOptions() Options {

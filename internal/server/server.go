@@ -109,13 +109,13 @@ func Start(ctx context.Context, opts Options, log *slog.Logger) (*Server, error)
 }
 
 // openStore opens PostgreSQL when opts.DatabaseURL is set, else SQLite in
-// opts.DataDir (in memory for Memory).
+// opts.DataDir (in memory for sqlite.Memory).
 func openStore(ctx context.Context, opts Options) (backend.Store, error) {
 	if opts.DatabaseURL != "" {
 		return postgres.Open(ctx, opts.DatabaseURL)
 	}
 	path := sqlite.Memory
-	if opts.DataDir != Memory {
+	if opts.DataDir != sqlite.Memory {
 		if err := os.MkdirAll(opts.DataDir, 0o755); err != nil {
 			return nil, fmt.Errorf("create data dir: %w", err)
 		}
