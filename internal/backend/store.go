@@ -53,6 +53,7 @@ type Tx interface {
 	RunningJob(p Partition, appID, env string) (*Job, error)
 	// Jobs returns up to q.Limit jobs listed under (appID, env) that match
 	// q's filters, ordered by (Created, ID), strictly after q.After when set.
+	// Listed jobs have no Payload: only Job and RunningJob read it.
 	Jobs(p Partition, appID, env string, q JobQuery) ([]Job, error)
 	// HasJobs reports whether any job is listed under (appID, env).
 	HasJobs(p Partition, appID, env string) (bool, error)

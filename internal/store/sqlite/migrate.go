@@ -3,18 +3,18 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"time"
+
+	"github.com/amplifylite/amplifylite/internal/store/record"
 )
 
-// migrations are the schema's numbered steps: migrations[i] takes the
-// database to version i+1. Append only; never edit a released step.
-var migrations = [][]string{schemaV1}
+// migrations are the schema's numbered steps (see record.Migration).
+var migrations = []record.Migration{schemaV1, jobPayloads}
 
 // schemaV1 is the first schema. Each record is a JSON document in data; the
 // key columns duplicate what queries filter and order on. Times are Unix
 // nanoseconds (see nanos). Every key starts with (account, region).
-var schemaV1 = []string{
+var schemaV1 = record.Migration{
 	`CREATE TABLE meta (
 		key   TEXT PRIMARY KEY,
 		value BLOB NOT NULL
@@ -74,6 +74,23 @@ var schemaV1 = []string{
 	) WITHOUT ROWID`,
 }
 
+// jobPayloads (version 2) moves each job's payload out of its JSON
+// document into a column of its own, which listings do not read (NULL when
+// the job has none), and copies its update time into a column, in Unix
+// nanoseconds as nanos clamps them, for the purge of finished jobs.
+var jobPayloads = record.Migration{
+	`ALTER TABLE jobs ADD COLUMN updated INTEGER NOT NULL DEFAULT 0`,
+	`ALTER TABLE jobs ADD COLUMN payload TEXT`,
+	`UPDATE jobs SET payload = nullif(data -> '$.payload', 'null'), data = json_remove(data, '$.payload'),
+		updated = coalesce((SELECT CASE
+				WHEN ms < -9223372036854 THEN -9223372036854775808
+				WHEN ms > 9223372036854 THEN 9223372036854775807
+				ELSE ms * 1000000 END
+			FROM (SELECT CAST(round(unixepoch(data ->> '$.updated', 'subsec') * 1000) AS INTEGER) AS ms)), 0)`,
+	// PurgeJobs scans only finished jobs, least recently updated first.
+	`CREATE INDEX jobs_finished_by_updated ON jobs (updated) WHERE status <> 'RUNNING'`,
+}
+
 // sqlConn is what migrations run on: a *sql.DB or a *sql.Conn.
 type sqlConn interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
@@ -81,54 +98,51 @@ type sqlConn interface {
 	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
 }
 
-// migrate applies every pending step, each in its own transaction.
-func migrate(ctx context.Context, db sqlConn) error {
-	if _, err := db.ExecContext(ctx, qCreateMigrations); err != nil {
-		return err
-	}
-	for {
-		done, err := step(ctx, db)
-		if err != nil || done {
-			return err
-		}
-	}
-}
-
 const qCreateMigrations = `CREATE TABLE IF NOT EXISTS schema_migrations (
 	version INTEGER PRIMARY KEY,
 	applied INTEGER NOT NULL
 )`
 
-// step applies the next pending migration and reports whether none was left.
-func step(ctx context.Context, db sqlConn) (done bool, err error) {
-	tx, err := db.BeginTx(ctx, nil)
+const qVersion = `SELECT coalesce(max(version), 0) FROM schema_migrations`
+
+// migrate takes the database on c to the last of ms, applying every pending
+// migration in one transaction: it either reaches the last version or stays
+// as it was. It refuses a database newer than ms.
+func migrate(ctx context.Context, c sqlConn, ms []record.Migration) error {
+	if _, err := c.ExecContext(ctx, qCreateMigrations); err != nil {
+		return err
+	}
+	var v int
+	if err := c.QueryRowContext(ctx, qVersion).Scan(&v); err != nil {
+		return err
+	}
+	if v == len(ms) {
+		return nil
+	}
+	tx, err := c.BeginTx(ctx, nil) // BEGIN IMMEDIATE (see params): one migrator at a time
 	if err != nil {
-		return false, err
+		return err
 	}
 	defer tx.Rollback()
-	var v int
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
-		return false, err
+	// Another process may have migrated it meanwhile.
+	if err := tx.QueryRowContext(ctx, qVersion).Scan(&v); err != nil {
+		return err
 	}
-	switch {
-	case v > len(migrations):
-		return false, fmt.Errorf("database schema version %d is newer than this program's %d", v, len(migrations))
-	case v == len(migrations):
-		return true, nil
+	if err := migrateTx(ctx, tx, ms, v); err != nil {
+		return err
 	}
-	if err := apply(ctx, tx, v); err != nil {
-		return false, err
-	}
-	return false, tx.Commit()
+	return tx.Commit()
 }
 
-// apply runs migrations[v] in tx and records version v+1.
-func apply(ctx context.Context, tx *sql.Tx, v int) error {
-	for _, stmt := range migrations[v] {
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("version %d: %w", v+1, err)
-		}
+// migrateTx applies the migrations after version v in tx.
+func migrateTx(ctx context.Context, tx *sql.Tx, ms []record.Migration, v int) error {
+	exec := func(stmt string) error {
+		_, err := tx.ExecContext(ctx, stmt)
+		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied) VALUES (?, ?)`, v+1, time.Now().UnixNano())
-	return err
+	applied := func(version int) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied) VALUES (?, ?)`, version, time.Now().UnixNano())
+		return err
+	}
+	return record.Migrate(ms, v, exec, applied)
 }

@@ -16,11 +16,7 @@ import (
 
 func openAt(t testing.TB, path string) *sqlite.Store {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return storetest.MustOpen(t, sqlite.Open, path)
 }
 
 func TestStore_File(t *testing.T) {

@@ -136,3 +136,13 @@ func check(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// MustOpen returns open(ctx, where), failing the test when it fails.
+func MustOpen[S backend.Store](t testing.TB, open func(context.Context, string) (S, error), where string) S {
+	t.Helper()
+	s, err := open(context.Background(), where)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

@@ -1,0 +1,132 @@
+package sqlite_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/amplifylite/amplifylite/internal/backend"
+	"github.com/amplifylite/amplifylite/internal/store/record"
+	"github.com/amplifylite/amplifylite/internal/store/sqlite"
+	"github.com/amplifylite/amplifylite/internal/store/storetest"
+)
+
+var p1 = storetest.P1
+
+// openVersion1 returns the path of a database at schema version 1 holding
+// storetest.Version1Jobs.
+func openVersion1(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "amplifylite.db")
+	s, err := sqlite.OpenWith(ctx, path, sqlite.Migrations[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Update(ctx, func(tx backend.Tx) error {
+		for _, data := range storetest.Version1Jobs {
+			var j backend.Job
+			if err := json.Unmarshal([]byte(data), &j); err != nil {
+				return err
+			}
+			err := sqlite.Exec(tx, `INSERT INTO jobs (account, region, app_id, job_id, created, status, due, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+				p1.Account, p1.Region, j.AppID, j.ID, j.Created.UnixNano(), j.Status, j.Due.UnixNano(), []byte(data))
+			if err != nil {
+				return err
+			}
+			for _, env := range j.Envs {
+				err := sqlite.Exec(tx, `INSERT INTO job_envs (account, region, app_id, env, created, job_id, status, operation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+					p1.Account, p1.Region, j.AppID, env, j.Created.UnixNano(), j.ID, j.Status, j.Operation)
+				if err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestMigrate_JobPayloadsMoveToTheirColumn(t *testing.T) {
+	path := openVersion1(t)
+	s := openAt(t, path)
+	defer s.Close()
+	if got, want := sqlite.SchemaVersion(t, s), sqlite.LatestVersion; got != want {
+		t.Fatalf("schema version = %d, want %d", got, want)
+	}
+	if got := sqlite.Scalar(t, s, `SELECT count(*) FROM jobs WHERE instr(CAST(data AS TEXT), '"payload"') > 0`); got != "0" {
+		t.Errorf("%s documents still hold a payload", got)
+	}
+	if got, want := sqlite.Scalar(t, s, `SELECT updated FROM jobs WHERE job_id = 'j1'`), "1767225605123000000"; got != want {
+		t.Errorf("j1's updated column = %s, want %s", got, want)
+	}
+	storetest.CheckVersion1Jobs(t, s)
+}
+
+// failing is a migration whose last statement fails after the others
+// changed the schema and the data.
+var failing = record.Migration{
+	`CREATE TABLE extra (x)`,
+	`UPDATE jobs SET status = 'CHANGED'`,
+	`INSERT INTO no_such_table VALUES (1)`,
+}
+
+func TestMigrate_FailureChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	t.Run("FromTheLastVersion", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "amplifylite.db")
+		s := openAt(t, path)
+		job := &backend.Job{ID: "j", AppID: "a", Envs: []string{"dev"}, Kind: "Op", Operation: "Op", Status: "COMPLETED"}
+		if err := s.Update(ctx, func(tx backend.Tx) error { return tx.PutJob(p1, job) }); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		ms := append(sqlite.Migrations[:len(sqlite.Migrations):len(sqlite.Migrations)], failing)
+		if s, err := sqlite.OpenWith(ctx, path, ms); err == nil {
+			s.Close()
+			t.Fatal("Open applied a failing migration")
+		} else if !strings.Contains(err.Error(), "no_such_table") {
+			t.Errorf("error %q does not say what failed", err)
+		}
+		s = openAt(t, path)
+		defer s.Close()
+		if got, want := sqlite.SchemaVersion(t, s), sqlite.LatestVersion; got != want {
+			t.Errorf("schema version = %d, want %d", got, want)
+		}
+		if got := sqlite.Scalar(t, s, `SELECT count(*) FROM sqlite_schema WHERE name = 'extra'`); got != "0" {
+			t.Error("the failed migration's table is there")
+		}
+		if got := sqlite.Scalar(t, s, `SELECT status FROM jobs`); got != "COMPLETED" {
+			t.Errorf("job status = %s, want COMPLETED", got)
+		}
+	})
+	t.Run("SeveralPending", func(t *testing.T) {
+		path := openVersion1(t)
+		ms := append(sqlite.Migrations[:len(sqlite.Migrations):len(sqlite.Migrations)], failing)
+		if s, err := sqlite.OpenWith(ctx, path, ms); err == nil {
+			s.Close()
+			t.Fatal("Open applied a failing migration")
+		}
+		// Version 1 still, with the payloads in the documents: the
+		// migrations before the failing one were not kept either.
+		s, err := sqlite.OpenWith(ctx, path, sqlite.Migrations[:1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if got := sqlite.SchemaVersion(t, s); got != 1 {
+			t.Errorf("schema version = %d, want 1", got)
+		}
+		if got := sqlite.Scalar(t, s, `SELECT count(*) FROM jobs WHERE instr(CAST(data AS TEXT), '"payload"') > 0`); got != "2" {
+			t.Errorf("%s of 2 documents hold their payload", got)
+		}
+	})
+}
