@@ -62,6 +62,10 @@ type Tx interface {
 	DueJobs(now time.Time, limit int) ([]JobRef, error)
 	// NextDue returns the earliest Due time of any RUNNING job.
 	NextDue() (time.Time, bool, error)
+	// PurgeJobs deletes up to limit finished (COMPLETED or FAILED) jobs of
+	// every partition whose Updated time is before the given one, least
+	// recently updated first, with their listings, and returns how many.
+	PurgeJobs(before time.Time, limit int) (int, error)
 
 	Token(p Partition, appID, sessionID string) (*Token, error)
 	PutToken(p Partition, t *Token) error

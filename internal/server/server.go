@@ -94,6 +94,9 @@ func Start(ctx context.Context, opts Options, log *slog.Logger) (*Server, error)
 		defer s.wg.Done()
 		s.Runner.Run(runCtx)
 	}()
+	if opts.JobRetention > 0 {
+		s.wg.Go(func() { jobs.NewRetention(svc, opts.JobRetention, log).Run(runCtx) })
+	}
 	go func() {
 		defer s.wg.Done()
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

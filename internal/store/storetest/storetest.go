@@ -35,6 +35,7 @@ func Run(t *testing.T, h Harness) {
 		{"Tokens", testTokens},
 		{"Jobs", testJobs},
 		{"DueJobs", testDueJobs},
+		{"PurgeJobs", testPurgeJobs},
 		{"Buckets", testBuckets},
 		{"Transactions", testTransactions},
 		{"Isolation", testIsolation},
