@@ -3,11 +3,14 @@ package postgres_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/amplifylite/amplifylite/internal/backend"
 	"github.com/amplifylite/amplifylite/internal/store/postgres"
+	"github.com/amplifylite/amplifylite/internal/store/record"
 	"github.com/amplifylite/amplifylite/internal/store/storetest"
 )
 
@@ -72,11 +75,14 @@ func TestOpen_RefusesNewerSchema(t *testing.T) {
 	if _, err := pool.Exec(ctx, `INSERT INTO `+schema+`.schema_migrations (version) VALUES ($1)`, postgres.LatestVersion+1); err != nil {
 		t.Fatal(err)
 	}
-	if s, err := postgres.Open(ctx, dsn); err == nil {
+	s, err := postgres.Open(ctx, dsn)
+	if err == nil {
 		s.Close()
 		t.Fatal("Open accepted a database migrated by a newer program")
-	} else {
-		t.Log(err)
+	}
+	var newer *record.NewerError
+	if !errors.As(err, &newer) || newer.Version != postgres.LatestVersion+1 || !strings.Contains(err.Error(), "newer amplifylite") {
+		t.Errorf("Open's error %q does not say a newer release wrote the database", err)
 	}
 }
 

@@ -97,8 +97,8 @@ func build(ctx context.Context, db sqlConn, ms []record.Migration) ([]byte, erro
 
 // load returns the secret of a database whose schema is the last of ms,
 // which one read checks; any other database is first switched to WAL,
-// migrated and given a secret.
-func load(ctx context.Context, c sqlConn, ms []record.Migration) ([]byte, error) {
+// migrated (see migrate for backup) and given a secret.
+func load(ctx context.Context, c sqlConn, ms []record.Migration, backup func(version int) string) ([]byte, error) {
 	var v sql.NullInt64
 	var secret []byte
 	err := c.QueryRowContext(ctx, `SELECT (SELECT max(version) FROM schema_migrations),
@@ -109,7 +109,7 @@ func load(ctx context.Context, c sqlConn, ms []record.Migration) ([]byte, error)
 	if _, err := c.ExecContext(ctx, `PRAGMA journal_mode=WAL`); err != nil {
 		return nil, err
 	}
-	if err := migrate(ctx, c, ms); err != nil {
+	if err := migrate(ctx, c, ms, backup); err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	if secret, err = ensureSecret(ctx, c); err != nil {

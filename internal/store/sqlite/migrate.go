@@ -2,7 +2,12 @@ package sqlite
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/amplifylite/amplifylite/internal/store/record"
@@ -107,8 +112,9 @@ const qVersion = `SELECT coalesce(max(version), 0) FROM schema_migrations`
 
 // migrate takes the database on c to the last of ms, applying every pending
 // migration in one transaction: it either reaches the last version or stays
-// as it was. It refuses a database newer than ms.
-func migrate(ctx context.Context, c sqlConn, ms []record.Migration) error {
+// as it was. Before it changes a database that has a schema, it copies it to
+// backup(version) when backup is set. It refuses a database newer than ms.
+func migrate(ctx context.Context, c sqlConn, ms []record.Migration, backup func(version int) string) error {
 	if _, err := c.ExecContext(ctx, qCreateMigrations); err != nil {
 		return err
 	}
@@ -118,6 +124,11 @@ func migrate(ctx context.Context, c sqlConn, ms []record.Migration) error {
 	}
 	if v == len(ms) {
 		return nil
+	}
+	if v > 0 && v < len(ms) && backup != nil {
+		if err := backupTo(ctx, c, backup(v)); err != nil {
+			return fmt.Errorf("back up version %d: %w", v, err)
+		}
 	}
 	tx, err := c.BeginTx(ctx, nil) // BEGIN IMMEDIATE (see params): one migrator at a time
 	if err != nil {
@@ -146,3 +157,25 @@ func migrateTx(ctx context.Context, tx *sql.Tx, ms []record.Migration, v int) er
 	}
 	return record.Migrate(ms, v, exec, applied)
 }
+
+// backupTo writes a consistent copy of the database on c to path (VACUUM
+// INTO reads one snapshot), replacing any file there only once the copy is
+// complete and on disk.
+func backupTo(ctx context.Context, c sqlConn, path string) error {
+	tmp := path + ".new-" + rand.Text()
+	defer os.Remove(tmp)
+	if _, err := c.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+		return err
+	}
+	if err := syncFile(tmp); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	return syncFile(filepath.Dir(path))
+}
+
+// backupPath is where the database file at path is copied before it is
+// migrated from version v.
+func backupPath(path string, v int) string { return path + ".bak-" + strconv.Itoa(v) }

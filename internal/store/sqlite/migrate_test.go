@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -115,6 +116,9 @@ func TestMigrate_FailureChangesNothing(t *testing.T) {
 			s.Close()
 			t.Fatal("Open applied a failing migration")
 		}
+		if _, err := os.Stat(path + ".bak-1"); err != nil {
+			t.Errorf("no backup before the failed migration: %v", err)
+		}
 		// Version 1 still, with the payloads in the documents: the
 		// migrations before the failing one were not kept either.
 		s, err := sqlite.OpenWith(ctx, path, sqlite.Migrations[:1])
@@ -129,4 +133,72 @@ func TestMigrate_FailureChangesNothing(t *testing.T) {
 			t.Errorf("%s of 2 documents hold their payload", got)
 		}
 	})
+}
+
+func TestMigrate_BackupBeforeUpgrade(t *testing.T) {
+	ctx := context.Background()
+	path := openVersion1(t)
+	// A stale backup of the same version is replaced, not kept.
+	if err := os.WriteFile(path+".bak-1", []byte("stale"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := openAt(t, path)
+	storetest.CheckVersion1Jobs(t, s)
+	s.Close()
+
+	entries, err := os.ReadDir(filepath.Dir(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".new-") {
+			t.Errorf("%s left in the data directory", e.Name())
+		}
+	}
+	// The backup is the database as it was: version 1, payloads in the
+	// documents. (A copy is opened: opening switches it to WAL.)
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	copyFile(t, path+".bak-1", backup)
+	b, err := sqlite.OpenWith(ctx, backup, sqlite.Migrations[:1])
+	if err != nil {
+		t.Fatalf("open the backup: %v", err)
+	}
+	defer b.Close()
+	if got := sqlite.SchemaVersion(t, b); got != 1 {
+		t.Errorf("backup at version %d, want 1", got)
+	}
+	if got := sqlite.Scalar(t, b, `SELECT count(*) FROM jobs WHERE instr(CAST(data AS TEXT), '"payload"') > 0`); got != "2" {
+		t.Errorf("%s of the backup's 2 documents hold their payload", got)
+	}
+
+	// A database already at the last version is not copied again.
+	if err := os.Remove(path + ".bak-1"); err != nil {
+		t.Fatal(err)
+	}
+	openAt(t, path).Close()
+	if _, err := os.Stat(path + ".bak-1"); !os.IsNotExist(err) {
+		t.Errorf("a current database was backed up again (%v)", err)
+	}
+}
+
+func TestMigrate_NoUpgradeWithoutBackup(t *testing.T) {
+	path := openVersion1(t)
+	// A directory where the backup goes: it cannot be written.
+	if err := os.Mkdir(path+".bak-1", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := sqlite.Open(context.Background(), path); err == nil {
+		s.Close()
+		t.Fatal("Open migrated a database it could not back up")
+	} else if !strings.Contains(err.Error(), "back up version 1") {
+		t.Errorf("error %q does not say the backup failed", err)
+	}
+	s, err := sqlite.OpenWith(context.Background(), path, sqlite.Migrations[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := sqlite.SchemaVersion(t, s); got != 1 {
+		t.Errorf("schema version = %d, want 1 (untouched)", got)
+	}
 }

@@ -91,17 +91,21 @@ func open(ctx context.Context, path string, ms []record.Migration) (*Store, erro
 }
 
 // loadSecret reads the secret on the writer, migrating an older database
-// first and building the schema in memory mode.
+// first (after a backup next to its file) and building the schema in memory
+// mode.
 func (s *Store) loadSecret(ctx context.Context) error {
 	c, err := s.writer.get(ctx)
 	if err != nil {
 		return err
 	}
+	var backup func(int) string
 	if s.path == Memory {
 		_, err = build(ctx, c, s.migrations)
+	} else {
+		backup = func(v int) string { return backupPath(s.file, v) }
 	}
 	if err == nil {
-		s.secret, err = load(ctx, c, s.migrations)
+		s.secret, err = load(ctx, c, s.migrations, backup)
 	}
 	s.writer.put(c, err != nil)
 	return err
