@@ -142,7 +142,14 @@ func migrate(ctx context.Context, c sqlConn, ms []record.Migration, backup func(
 	if err := migrateTx(ctx, tx, ms, v); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	// A migration that rewrote a table left a WAL as large; give the disk
+	// back now rather than when the server stops. Failing that, the next
+	// checkpoints reuse the file.
+	c.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	return nil
 }
 
 // migrateTx applies the migrations after version v in tx.

@@ -143,6 +143,10 @@ func TestMigrate_BackupBeforeUpgrade(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := openAt(t, path)
+	// The WAL the migration wrote is checkpointed and truncated at once.
+	if fi, err := os.Stat(path + "-wal"); err != nil || fi.Size() != 0 {
+		t.Errorf("WAL after the migration: %v bytes, %v; want 0", fi.Size(), err)
+	}
 	storetest.CheckVersion1Jobs(t, s)
 	s.Close()
 
