@@ -3,14 +3,11 @@ package postgres_test
 import (
 	"bytes"
 	"context"
-	"errors"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/amplifylite/amplifylite/internal/backend"
 	"github.com/amplifylite/amplifylite/internal/store/postgres"
-	"github.com/amplifylite/amplifylite/internal/store/record"
 	"github.com/amplifylite/amplifylite/internal/store/storetest"
 )
 
@@ -76,14 +73,7 @@ func TestOpen_RefusesNewerSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, err := postgres.Open(ctx, dsn)
-	if err == nil {
-		s.Close()
-		t.Fatal("Open accepted a database migrated by a newer program")
-	}
-	var newer *record.NewerError
-	if !errors.As(err, &newer) || newer.Version != postgres.LatestVersion+1 || !strings.Contains(err.Error(), "newer amplifylite") {
-		t.Errorf("Open's error %q does not say a newer release wrote the database", err)
-	}
+	storetest.CheckRefusesNewer(t, s, err, postgres.LatestVersion+1)
 }
 
 func TestOpen_BadDSN(t *testing.T) {

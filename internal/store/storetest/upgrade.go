@@ -2,11 +2,13 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/amplifylite/amplifylite/internal/backend"
+	"github.com/amplifylite/amplifylite/internal/store/record"
 )
 
 // Version1Jobs are two jobs of app "a" in partition P1 as schema version 1
@@ -58,5 +60,19 @@ func CheckVersion1Jobs(t *testing.T, s backend.Store) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// CheckRefusesNewer checks that opening a database a newer release migrated
+// to version failed (s, err are Open's results) and says why.
+func CheckRefusesNewer(t *testing.T, s backend.Store, err error, version int) {
+	t.Helper()
+	if err == nil {
+		s.Close()
+		t.Fatal("Open accepted a database migrated by a newer release")
+	}
+	var newer *record.NewerError
+	if !errors.As(err, &newer) || newer.Version != version || !strings.Contains(err.Error(), "newer amplifylite") {
+		t.Errorf("Open's error %q does not say a newer release wrote the database", err)
 	}
 }
