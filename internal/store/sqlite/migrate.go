@@ -125,8 +125,13 @@ func migrate(ctx context.Context, c sqlConn, ms []record.Migration, backup func(
 	if v == len(ms) {
 		return nil
 	}
+	// The copy is a consistent snapshot (VACUUM INTO reads one), made
+	// before the write transaction: VACUUM cannot run in one.
+	copied := ""
 	if v > 0 && v < len(ms) && backup != nil {
-		if err := backupTo(ctx, c, backup(v)); err != nil {
+		copied = backup(v) + ".new-" + rand.Text()
+		defer os.Remove(copied)
+		if _, err := c.ExecContext(ctx, `VACUUM INTO ?`, copied); err != nil {
 			return fmt.Errorf("back up version %d: %w", v, err)
 		}
 	}
@@ -135,11 +140,17 @@ func migrate(ctx context.Context, c sqlConn, ms []record.Migration, backup func(
 		return err
 	}
 	defer tx.Rollback()
-	// Another process may have migrated it meanwhile.
-	if err := tx.QueryRowContext(ctx, qVersion).Scan(&v); err != nil {
+	// Another process may have migrated it meanwhile (and backed it up).
+	var now int
+	if err := tx.QueryRowContext(ctx, qVersion).Scan(&now); err != nil {
 		return err
 	}
-	if err := migrateTx(ctx, tx, ms, v); err != nil {
+	if copied != "" && now == v { // so the copy is of version v too
+		if err := keep(copied, backup(v)); err != nil {
+			return fmt.Errorf("back up version %d: %w", v, err)
+		}
+	}
+	if err := migrateTx(ctx, tx, ms, now); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -165,15 +176,9 @@ func migrateTx(ctx context.Context, tx *sql.Tx, ms []record.Migration, v int) er
 	return record.Migrate(ms, v, exec, applied)
 }
 
-// backupTo writes a consistent copy of the database on c to path (VACUUM
-// INTO reads one snapshot), replacing any file there only once the copy is
-// complete and on disk.
-func backupTo(ctx context.Context, c sqlConn, path string) error {
-	tmp := path + ".new-" + rand.Text()
-	defer os.Remove(tmp)
-	if _, err := c.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
-		return err
-	}
+// keep syncs the copy at tmp and renames it to path, replacing any file
+// there, then syncs the directory.
+func keep(tmp, path string) error {
 	if err := syncFile(tmp); err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/amplifylite/amplifylite/internal/backend"
@@ -204,5 +205,39 @@ func TestMigrate_NoUpgradeWithoutBackup(t *testing.T) {
 	defer s.Close()
 	if got := sqlite.SchemaVersion(t, s); got != 1 {
 		t.Errorf("schema version = %d, want 1 (untouched)", got)
+	}
+}
+
+// TestMigrate_ConcurrentOpens opens one version-1 database from several
+// Stores at once: one migrates, every one opens it, and the backup is of
+// version 1 (a copy taken after another Store migrated is dropped).
+func TestMigrate_ConcurrentOpens(t *testing.T) {
+	ctx := context.Background()
+	path := openVersion1(t)
+	var wg sync.WaitGroup
+	for range 6 {
+		wg.Go(func() {
+			s, err := sqlite.Open(ctx, path)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			s.Close()
+		})
+	}
+	wg.Wait()
+	s := openAt(t, path)
+	storetest.CheckVersion1Jobs(t, s)
+	s.Close()
+	b, err := sqlite.OpenWith(ctx, path+".bak-1", sqlite.Migrations[:1])
+	if err != nil {
+		t.Fatalf("open the backup: %v", err)
+	}
+	defer b.Close()
+	if got := sqlite.SchemaVersion(t, b); got != 1 {
+		t.Errorf("backup at version %d, want 1", got)
+	}
+	if left, _ := filepath.Glob(path + ".bak-1.new-*"); len(left) > 0 {
+		t.Errorf("copies left behind: %v", left)
 	}
 }
