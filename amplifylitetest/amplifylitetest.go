@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/amplifylite/amplifylite/internal/server"
+	"github.com/amplifylite/amplifylite/internal/store/sqlite"
 )
 
 // Server is a running in-process amplifylite.
@@ -52,7 +53,7 @@ func New(t testing.TB, opts ...Options) *Server {
 func Start(o Options) (*Server, error) {
 	opts := server.DefaultOptions()
 	opts.Listen = "127.0.0.1:0"
-	opts.DataDir = server.Memory
+	opts.DataDir = sqlite.Memory
 	opts.JobDuration = o.JobDuration
 	opts.Buckets = o.Buckets
 	s, err := server.Start(context.Background(), opts, nil)

@@ -53,6 +53,7 @@ type Tx interface {
 	RunningJob(p Partition, appID, env string) (*Job, error)
 	// Jobs returns up to q.Limit jobs listed under (appID, env) that match
 	// q's filters, ordered by (Created, ID), strictly after q.After when set.
+	// Listed jobs have no Payload: only Job and RunningJob read it.
 	Jobs(p Partition, appID, env string, q JobQuery) ([]Job, error)
 	// HasJobs reports whether any job is listed under (appID, env).
 	HasJobs(p Partition, appID, env string) (bool, error)
@@ -61,6 +62,10 @@ type Tx interface {
 	DueJobs(now time.Time, limit int) ([]JobRef, error)
 	// NextDue returns the earliest Due time of any RUNNING job.
 	NextDue() (time.Time, bool, error)
+	// PurgeJobs deletes up to limit finished (COMPLETED or FAILED) jobs of
+	// every partition whose Updated time is before the given one, least
+	// recently updated first, with their listings, and returns how many.
+	PurgeJobs(before time.Time, limit int) (int, error)
 
 	Token(p Partition, appID, sessionID string) (*Token, error)
 	PutToken(p Partition, t *Token) error

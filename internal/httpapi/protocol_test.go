@@ -16,6 +16,7 @@ import (
 
 	"github.com/amplifylite/amplifylite/internal/httpapi"
 	"github.com/amplifylite/amplifylite/internal/server"
+	"github.com/amplifylite/amplifylite/internal/store/sqlite"
 )
 
 // The protocol tests speak HTTP/1.1 over raw TCP, where net/http's client
@@ -25,7 +26,7 @@ import (
 func startProtocolServer(t *testing.T) string {
 	t.Helper()
 	opts := server.DefaultOptions()
-	opts.Listen, opts.DataDir, opts.JobDuration = "127.0.0.1:0", server.Memory, 0
+	opts.Listen, opts.DataDir, opts.JobDuration = "127.0.0.1:0", sqlite.Memory, 0
 	s, err := server.Start(context.Background(), opts, nil)
 	if err != nil {
 		t.Fatal(err)

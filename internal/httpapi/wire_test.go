@@ -18,6 +18,7 @@ import (
 
 	"github.com/amplifylite/amplifylite/internal/httpapi"
 	"github.com/amplifylite/amplifylite/internal/server"
+	"github.com/amplifylite/amplifylite/internal/store/sqlite"
 )
 
 // The wire suite sends raw HTTP requests and checks status, headers and bodies
@@ -26,7 +27,7 @@ import (
 
 func TestWire_InProcess(t *testing.T) {
 	s, err := server.Start(context.Background(), server.Options{
-		Listen: "127.0.0.1:0", DataDir: server.Memory, JobDuration: 0, TokenTTL: time.Minute, Region: "us-east-1",
+		Listen: "127.0.0.1:0", DataDir: sqlite.Memory, JobDuration: 0, TokenTTL: time.Minute, Region: "us-east-1",
 	}, nil)
 	if err != nil {
 		t.Fatal(err)

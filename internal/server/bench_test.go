@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -16,7 +18,7 @@ import (
 
 // benchAPI is the HTTP handler over a file store in dir, seeded with an app
 // whose environment has auth, API and storage resources.
-func benchAPI(b *testing.B) http.Handler {
+func benchAPI(b *testing.B) (http.Handler, *jobs.Runner) {
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, b.TempDir()+"/amplifylite.db")
 	if err != nil {
@@ -41,7 +43,7 @@ func benchAPI(b *testing.B) http.Handler {
 			b.Fatal(err)
 		}
 	}
-	return api
+	return api, runner
 }
 
 func serve(b *testing.B, h http.Handler, method, path, body string) {
@@ -54,7 +56,7 @@ func serve(b *testing.B, h http.Handler, method, path, body string) {
 
 // BenchmarkGetBackend measures the server side of GetBackend (no network).
 func BenchmarkGetBackend(b *testing.B) {
-	api := benchAPI(b)
+	api, _ := benchAPI(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -64,10 +66,64 @@ func BenchmarkGetBackend(b *testing.B) {
 
 // BenchmarkCreateToken measures one durable write (fsync included).
 func BenchmarkCreateToken(b *testing.B) {
-	api := benchAPI(b)
+	api, _ := benchAPI(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
 		serve(b, api, "POST", "/backend/bench/challenge", "")
 	}
+}
+
+// BenchmarkListBackendJobs measures one ListBackendJobs page of 25 (the
+// first of 30 jobs) and reports the process's CPU time per page (cpu-µs/op,
+// user + system), which other processes on the machine do not inflate.
+// "typical" jobs carry the benchmark's auth, API and storage configurations
+// (about 300 bytes of request each); "schema" jobs are UpdateBackendAPI with
+// a 16 KiB transform schema.
+func BenchmarkListBackendJobs(b *testing.B) {
+	var schema strings.Builder
+	for i := 0; schema.Len() < 16<<10; i++ {
+		fmt.Fprintf(&schema, "type Model%d @model {\\n  id: ID!\\n  name: String!\\n  description: String\\n  count: Int\\n}\\n", i)
+	}
+	for _, tc := range []struct {
+		name string
+		jobs [][2]string // path and body, cycled through
+	}{
+		{"typical", [][2]string{
+			{"/backend/bench/auth/dev", `{"resourceName":"auth1","resourceConfig":{"authResources":"USER_POOL_ONLY","service":"COGNITO","userPoolConfigs":{"userPoolName":"p","signInMethod":"EMAIL","requiredSignUpAttributes":["EMAIL"],"passwordPolicy":{"minimumLength":8,"additionalConstraints":["REQUIRE_DIGIT"]}}}}`},
+			{"/backend/bench/api/dev", `{"resourceName":"api1","resourceConfig":{"apiName":"api1","transformSchema":"type Todo @model {\n  id: ID!\n  name: String!\n  done: Boolean\n}\n","defaultAuthType":{"mode":"API_KEY","settings":{"description":"bench","expirationTime":30}}}}`},
+			{"/backend/bench/storage/dev", `{"resourceName":"files","resourceConfig":{"serviceName":"S3","permissions":{"authenticated":["READ","CREATE_AND_UPDATE","DELETE"],"unAuthenticated":["READ"]}}}`},
+		}},
+		{"schema", [][2]string{
+			{"/backend/bench/api/dev", `{"resourceName":"api1","resourceConfig":{"apiName":"api1","transformSchema":"` + schema.String() + `"}}`},
+		}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			api, runner := benchAPI(b)
+			for i := range 30 {
+				req := tc.jobs[i%len(tc.jobs)]
+				serve(b, api, "POST", req[0], req[1])
+				time.Sleep(time.Millisecond)
+				if _, err := runner.RunOnce(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu0 := cpuTime(b)
+			for b.Loop() {
+				serve(b, api, "POST", "/backend/bench/job/dev", `{"maxResults":25}`)
+			}
+			b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+		})
+	}
+}
+
+// cpuTime is the CPU time (user + system) the process has used.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

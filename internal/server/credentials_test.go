@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/amplifylite/amplifylite/internal/sigv4"
+	"github.com/amplifylite/amplifylite/internal/store/sqlite"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
@@ -31,7 +32,7 @@ func TestParseCredentials(t *testing.T) {
 // TestCredentials_SignedRequestsOnly drives a server that requires SigV4.
 func TestCredentials_SignedRequestsOnly(t *testing.T) {
 	opts := DefaultOptions()
-	opts.Listen, opts.DataDir, opts.JobDuration = "127.0.0.1:0", Memory, 0
+	opts.Listen, opts.DataDir, opts.JobDuration = "127.0.0.1:0", sqlite.Memory, 0
 	opts.Credentials = []sigv4.Credential{
 		{AccessKeyID: "AKIDGOOD", SecretAccessKey: "s3cret", Account: "123456789012"},
 		{AccessKeyID: "AKIDPLAIN", SecretAccessKey: "other"}, // the default account

@@ -91,7 +91,7 @@ func check(args []string, getenv func(string) string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "amplifylite check: unexpected arguments: %v\n", flags.Args())
 		return 2
 	}
-	if *dir == Memory {
+	if *dir == sqlite.Memory {
 		fmt.Fprintln(stderr, "amplifylite check: an in-memory store keeps no database to check")
 		return 2
 	}

@@ -24,7 +24,7 @@ func TestMain_ExitCodes(t *testing.T) {
 		{[]string{"version"}, 0, "amplifylite "},
 		{[]string{"serve", "-h"}, 0, ""}, // the flags go to the process's stderr
 		{[]string{"serve", "--nope"}, 2, "flag provided but not defined: -nope"},
-		{[]string{"serve", "--job-duration", "-1s"}, 2, "--job-duration must be ≥ 0"},
+		{[]string{"serve", "--job-duration", "-1s"}, 2, "--job-duration and --job-retention must be ≥ 0"},
 		{[]string{"serve", "extra"}, 2, "unexpected arguments"},
 		{[]string{"serve", "--credentials", "AKID"}, 2, "--credentials"},
 		{[]string{"serve", "--data-dir", ":memory:", "--listen", busy.Addr().String()}, 1, "address already in use"},

@@ -16,13 +16,17 @@ import (
 // environment variable; flags win over the environment.
 type Options struct {
 	Listen      string        // --listen, AMPLIFYLITE_LISTEN
-	DataDir     string        // --data-dir, AMPLIFYLITE_DATA_DIR; ":memory:" keeps nothing on disk
+	DataDir     string        // --data-dir, AMPLIFYLITE_DATA_DIR; sqlite.Memory (":memory:") keeps nothing on disk
 	DatabaseURL string        // --database-url, AMPLIFYLITE_DATABASE_URL; when set, PostgreSQL shared by replicas (DataDir unused)
 	JobDuration time.Duration // --job-duration, AMPLIFYLITE_JOB_DURATION
-	TokenTTL    time.Duration // --token-ttl, AMPLIFYLITE_TOKEN_TTL
-	Region      string        // --region, AMPLIFYLITE_REGION
-	Buckets     []string      // --buckets, AMPLIFYLITE_BUCKETS (comma-separated)
-	LogLevel    slog.Level    // --log-level, AMPLIFYLITE_LOG_LEVEL
+	// JobRetention, when positive, is how long finished jobs are kept after
+	// their last update; 0 keeps them all, as AWS does.
+	// --job-retention, AMPLIFYLITE_JOB_RETENTION.
+	JobRetention time.Duration
+	TokenTTL     time.Duration // --token-ttl, AMPLIFYLITE_TOKEN_TTL
+	Region       string        // --region, AMPLIFYLITE_REGION
+	Buckets      []string      // --buckets, AMPLIFYLITE_BUCKETS (comma-separated)
+	LogLevel     slog.Level    // --log-level, AMPLIFYLITE_LOG_LEVEL
 	// Credentials, when any, must sign every request (SigV4); each maps its
 	// access key to an account. --credentials, AMPLIFYLITE_CREDENTIALS:
 	// comma-separated AKID:SECRET[:ACCOUNT].
@@ -49,9 +53,6 @@ type Options struct {
 // DefaultListen is the default address: port 4750 stays clear of LocalStack
 // (4566, 4510–4559) and moto (5000).
 const DefaultListen = "127.0.0.1:4750"
-
-// Memory is the data dir that selects the in-memory store.
-const Memory = ":memory:"
 
 // DefaultOptions returns the defaults.
 func DefaultOptions() Options {
@@ -92,6 +93,7 @@ func ParseOptions(args []string, getenv func(string) string) (Options, error) {
 	fs.StringVar(&o.DataDir, "data-dir", o.DataDir, "directory of the database file, or :memory: for a throwaway in-memory store")
 	fs.StringVar(&o.DatabaseURL, "database-url", o.DatabaseURL, "PostgreSQL to share with other servers, e.g. postgres://USER:PASSWORD@HOST/DB (default: SQLite in --data-dir)")
 	fs.DurationVar(&o.JobDuration, "job-duration", o.JobDuration, "how long a job stays RUNNING (0 = finish as soon as picked up)")
+	fs.DurationVar(&o.JobRetention, "job-retention", o.JobRetention, "delete COMPLETED and FAILED jobs this long after their last update, e.g. 720h (0 = keep every job)")
 	fs.DurationVar(&o.TokenTTL, "token-ttl", o.TokenTTL, "lifetime of challenge tokens")
 	fs.StringVar(&o.Region, "region", o.Region, "region of unsigned requests")
 	buckets := fs.String("buckets", "", "comma-separated pre-existing bucket names listed by ListS3Buckets")
@@ -106,7 +108,7 @@ func ParseOptions(args []string, getenv func(string) string) (Options, error) {
 	fs.IntVar(&o.MaxHeaderBytes, "max-header-bytes", o.MaxHeaderBytes, "largest request line and headers; larger requests get 431 (0 = net/http's 1 MiB)")
 	fs.IntVar(&o.MaxConnections, "max-connections", o.MaxConnections, "connections served at once; at the cap the longest-idle one is closed, or new ones wait (0 = no limit)")
 	// Environment first, so that flags given on the command line win.
-	for _, name := range []string{"listen", "data-dir", "database-url", "job-duration", "token-ttl", "region", "buckets", "log-level", "credentials", "admin-token", "journal-size",
+	for _, name := range []string{"listen", "data-dir", "database-url", "job-duration", "job-retention", "token-ttl", "region", "buckets", "log-level", "credentials", "admin-token", "journal-size",
 		"read-header-timeout", "read-timeout", "write-timeout", "idle-timeout", "max-header-bytes", "max-connections"} {
 		env := "AMPLIFYLITE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
 		if v := getenv(env); v != "" {
@@ -122,8 +124,8 @@ func ParseOptions(args []string, getenv func(string) string) (Options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
-	if o.JobDuration < 0 || o.TokenTTL <= 0 {
-		return o, fmt.Errorf("--job-duration must be ≥ 0 and --token-ttl > 0")
+	if o.JobDuration < 0 || o.JobRetention < 0 || o.TokenTTL <= 0 {
+		return o, fmt.Errorf("--job-duration and --job-retention must be ≥ 0 and --token-ttl > 0")
 	}
 	if o.JournalSize < 1 {
 		return o, fmt.Errorf("--journal-size must be ≥ 1")

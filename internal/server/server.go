@@ -132,6 +132,9 @@ func Start(ctx context.Context, opts Options, log *slog.Logger) (*Server, error)
 		defer s.wg.Done()
 		s.Runner.Run(runCtx)
 	}()
+	if opts.JobRetention > 0 {
+		s.wg.Go(func() { jobs.NewRetention(svc, opts.JobRetention, log).Run(runCtx) })
+	}
 	go func() {
 		defer s.wg.Done()
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -147,13 +150,13 @@ func Start(ctx context.Context, opts Options, log *slog.Logger) (*Server, error)
 }
 
 // openStore opens PostgreSQL when opts.DatabaseURL is set, else SQLite in
-// opts.DataDir (in memory for Memory).
+// opts.DataDir (in memory for sqlite.Memory).
 func openStore(ctx context.Context, opts Options) (backend.Store, error) {
 	if opts.DatabaseURL != "" {
 		return postgres.Open(ctx, opts.DatabaseURL)
 	}
 	path := sqlite.Memory
-	if opts.DataDir != Memory {
+	if opts.DataDir != sqlite.Memory {
 		if err := os.MkdirAll(opts.DataDir, 0o755); err != nil {
 			return nil, fmt.Errorf("create data dir: %w", err)
 		}

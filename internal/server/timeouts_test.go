@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/amplifylite/amplifylite/internal/store/sqlite"
 )
 
 // The limits are set small here; nothing asserts how fast the server is, only
@@ -20,7 +22,7 @@ import (
 func startWithLimits(t *testing.T, set func(*Options)) (*Server, string) {
 	t.Helper()
 	opts := DefaultOptions()
-	opts.Listen, opts.DataDir, opts.JobDuration = "127.0.0.1:0", Memory, 0
+	opts.Listen, opts.DataDir, opts.JobDuration = "127.0.0.1:0", sqlite.Memory, 0
 	set(&opts)
 	s, err := Start(context.Background(), opts, nil)
 	if err != nil {

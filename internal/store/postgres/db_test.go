@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/amplifylite/amplifylite/internal/store/postgres"
+	"github.com/amplifylite/amplifylite/internal/store/storetest"
 	"github.com/amplifylite/amplifylite/internal/testenv"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -95,9 +96,5 @@ func withSearchPath(dsn, schema string) string {
 
 func open(t testing.TB, dsn string) *postgres.Store {
 	t.Helper()
-	s, err := postgres.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return storetest.MustOpen(t, postgres.Open, dsn)
 }

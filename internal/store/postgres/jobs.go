@@ -6,102 +6,52 @@ import (
 	"time"
 
 	"github.com/amplifylite/amplifylite/internal/backend"
+	"github.com/amplifylite/amplifylite/internal/store/record"
 	"github.com/jackc/pgx/v5"
 )
-
-func (t *tx) Job(p backend.Partition, appID, jobID string) (*backend.Job, error) {
-	var j backend.Job
-	ok, err := t.get(&j, qJob, p.Account, p.Region, appID, jobID)
-	if err != nil || !ok {
-		return nil, wrap("get job", err)
-	}
-	j.Payload = nullRaw(j.Payload)
-	return &j, nil
-}
 
 // PutJob inserts or replaces the job and re-lists it under its Envs, in one
 // round trip.
 func (t *tx) PutJob(p backend.Partition, j *backend.Job) error {
-	c := *j
-	c.Created, c.Updated, c.Due = c.Created.UTC(), c.Updated.UTC(), c.Due.UTC()
-	envs := c.Envs
+	r, err := record.EncodeJob(j)
+	if err != nil {
+		return record.Wrap("put job", err)
+	}
+	envs := r.Envs
 	if envs == nil {
 		envs = []string{}
 	}
-	data, err := encode(&c)
-	if err != nil {
-		return wrap("put job", err)
-	}
 	b := &pgx.Batch{}
 	// Listings are keyed by created, so drop the old ones before upserting.
-	b.Queue(qUnlistJob, p.Account, p.Region, c.AppID, c.ID)
-	b.Queue(qPutJob, p.Account, p.Region, c.AppID, c.ID, c.Created, c.Status, c.Due, envs, data)
-	b.Queue(qListJob, p.Account, p.Region, c.AppID, envs, c.Created, c.ID, c.Status, c.Operation)
-	return wrap("put job", t.batch(b))
+	b.Queue(qUnlistJob, p.Account, p.Region, r.AppID, r.ID)
+	b.Queue(qPutJob, p.Account, p.Region, r.AppID, r.ID, r.Created, r.Status, r.Due, r.Updated, envs, r.Data, r.Payload)
+	b.Queue(qListJob, p.Account, p.Region, r.AppID, envs, r.Created, r.ID, r.Status, r.Operation)
+	return record.Wrap("put job", t.batch(b))
 }
 
-func (t *tx) RunningJob(p backend.Partition, appID, env string) (*backend.Job, error) {
-	var j backend.Job
-	ok, err := t.get(&j, qRunningJob, p.Account, p.Region, appID, env)
-	if err != nil || !ok {
-		return nil, wrap("get running job", err)
+// PurgeJobs deletes up to limit finished jobs, of every partition, last
+// updated before the given time, oldest first, with their listings.
+func (t *tx) PurgeJobs(before time.Time, limit int) (int, error) {
+	if limit <= 0 {
+		return 0, nil
 	}
-	j.Payload = nullRaw(j.Payload)
-	return &j, nil
+	if t.readOnly {
+		return 0, record.Wrap("purge jobs", record.ErrReadOnly)
+	}
+	var n int
+	err := t.QueryRow(qPurgeJobs, before, limit).Scan(&n)
+	return n, record.Wrap("purge jobs", err)
 }
 
-// Jobs pages through the listing in (created, job_id) order, starting
-// strictly after q.After; a Limit of zero or less means no limit.
-func (t *tx) Jobs(p backend.Partition, appID, env string, q backend.JobQuery) ([]backend.Job, error) {
-	var f jobsFilter
-	args := []any{p.Account, p.Region, appID, env}
-	if q.JobID != "" {
-		f |= byJobID
-		args = append(args, q.JobID)
-	}
-	if q.Operation != "" {
-		f |= byOperation
-		args = append(args, q.Operation)
-	}
-	if q.Status != "" {
-		f |= byStatus
-		args = append(args, q.Status)
-	}
-	if q.After != nil {
-		f |= afterCursor
-		args = append(args, q.After.Created, q.After.JobID)
-	}
-	var limit any // NULL: no limit
-	if q.Limit > 0 {
-		limit = q.Limit
-	}
-	js, err := list[backend.Job](t, jobsQueries[f], append(args, limit)...)
-	for i := range js {
-		js[i].Payload = nullRaw(js[i].Payload)
-	}
-	return js, wrap("list jobs", err)
-}
-
-// jobsFilter says which of a JobQuery's conditions are set.
-type jobsFilter int
-
-const (
-	byJobID jobsFilter = 1 << iota
-	byOperation
-	byStatus
-	afterCursor
-	allFilters
-)
-
-// jobsQueries is the listing query for every jobsFilter.
-var jobsQueries = func() (qs [allFilters]string) {
-	for f := range allFilters {
+// jobsQueries is the listing query for every record.JobFilter.
+func jobsQueries() (qs [record.AllFilters]string) {
+	for f := range record.AllFilters {
 		qs[f] = jobsSQL(f)
 	}
 	return qs
-}()
+}
 
-func jobsSQL(f jobsFilter) string {
+func jobsSQL(f record.JobFilter) string {
 	n := 4 // parameters used so far
 	param := func() string {
 		n++
@@ -111,80 +61,48 @@ func jobsSQL(f jobsFilter) string {
 	sb.WriteString(`SELECT j.data FROM job_envs e
 		JOIN jobs j ON j.account = e.account AND j.region = e.region AND j.app_id = e.app_id AND j.job_id = e.job_id
 		WHERE e.account = $1 AND e.region = $2 AND e.app_id = $3 AND e.env = $4`)
-	if f&byJobID != 0 {
+	if f&record.ByJobID != 0 {
 		sb.WriteString(` AND e.job_id = ` + param())
 	}
-	if f&byOperation != 0 {
+	if f&record.ByOperation != 0 {
 		sb.WriteString(` AND e.operation = ` + param())
 	}
-	if f&byStatus != 0 {
+	if f&record.ByStatus != 0 {
 		sb.WriteString(` AND e.status = ` + param())
 	}
-	if f&afterCursor != 0 {
+	if f&record.AfterCursor != 0 {
 		sb.WriteString(` AND (e.created, e.job_id) > (` + param() + `, ` + param() + `)`)
 	}
 	sb.WriteString(` ORDER BY e.created, e.job_id LIMIT ` + param())
 	return sb.String()
 }
 
-func (t *tx) HasJobs(p backend.Partition, appID, env string) (bool, error) {
-	var has bool
-	err := t.check(t.tx.QueryRow(t.ctx, qHasJobs, p.Account, p.Region, appID, env).Scan(&has))
-	return has, wrap("has jobs", err)
-}
-
-// DueJobs returns running jobs due at or before now, soonest first; a limit
-// of zero or less means no limit.
-func (t *tx) DueJobs(now time.Time, limit int) ([]backend.JobRef, error) {
-	var lim any // NULL: no limit
-	if limit > 0 {
-		lim = limit
-	}
-	rows, err := t.tx.Query(t.ctx, qDueJobs, now, lim)
-	if err != nil {
-		return nil, wrap("list due jobs", t.check(err))
-	}
-	defer rows.Close()
-	var refs []backend.JobRef
-	for rows.Next() {
-		var r backend.JobRef
-		if err := rows.Scan(&r.Partition.Account, &r.Partition.Region, &r.AppID, &r.JobID); err != nil {
-			return nil, wrap("list due jobs", t.check(err))
-		}
-		refs = append(refs, r)
-	}
-	return refs, wrap("list due jobs", t.check(rows.Err()))
-}
-
-func (t *tx) NextDue() (time.Time, bool, error) {
-	var due *time.Time
-	if err := t.check(t.tx.QueryRow(t.ctx, qNextDue).Scan(&due)); err != nil || due == nil {
-		return time.Time{}, false, wrap("next due job", err)
-	}
-	return due.UTC(), true, nil
-}
-
 // Statements; pgx prepares and caches each on every connection.
 const (
-	qJob       = `SELECT data FROM jobs WHERE account = $1 AND region = $2 AND app_id = $3 AND job_id = $4`
 	qUnlistJob = `DELETE FROM job_envs e USING jobs j
 		WHERE j.account = $1 AND j.region = $2 AND j.app_id = $3 AND j.job_id = $4
 		AND e.account = j.account AND e.region = j.region AND e.app_id = j.app_id
 		AND e.env = ANY (j.envs) AND e.created = j.created AND e.job_id = j.job_id`
-	qPutJob = `INSERT INTO jobs (account, region, app_id, job_id, created, status, due, envs, data)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+	qPutJob = `INSERT INTO jobs (account, region, app_id, job_id, created, status, due, updated, envs, data, payload)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 		ON CONFLICT (account, region, app_id, job_id) DO UPDATE SET created = excluded.created,
-			status = excluded.status, due = excluded.due, envs = excluded.envs, data = excluded.data`
+			status = excluded.status, due = excluded.due, updated = excluded.updated, envs = excluded.envs,
+			data = excluded.data, payload = excluded.payload`
 	qListJob = `INSERT INTO job_envs (account, region, app_id, env, created, job_id, status, operation)
 		SELECT $1, $2, $3, env, $5, $6, $7, $8 FROM unnest($4::text[]) AS env
 		ON CONFLICT DO NOTHING`
-	qRunningJob = `SELECT j.data FROM job_envs e
-		JOIN jobs j ON j.account = e.account AND j.region = e.region AND j.app_id = e.app_id AND j.job_id = e.job_id
-		WHERE e.account = $1 AND e.region = $2 AND e.app_id = $3 AND e.env = $4 AND e.status = 'RUNNING'
-		ORDER BY e.created, e.job_id LIMIT 1`
-	qHasJobs = `SELECT EXISTS (SELECT 1 FROM job_envs WHERE account = $1 AND region = $2 AND app_id = $3 AND env = $4)`
-	qDueJobs = `SELECT account, region, app_id, job_id FROM jobs
-		WHERE status = 'RUNNING' AND due <= $1
-		ORDER BY due, account, region, app_id, job_id LIMIT $2`
-	qNextDue = `SELECT min(due) FROM jobs WHERE status = 'RUNNING'`
+	// One statement drops the oldest finished jobs and their listings.
+	qPurgeJobs = `WITH purged AS (
+			SELECT account, region, app_id, job_id, created, envs FROM jobs
+			WHERE status <> 'RUNNING' AND updated < $1 ORDER BY updated LIMIT $2
+		), unlisted AS (
+			DELETE FROM job_envs e USING purged p
+			WHERE e.account = p.account AND e.region = p.region AND e.app_id = p.app_id
+			AND e.env = ANY (p.envs) AND e.created = p.created AND e.job_id = p.job_id
+		), deleted AS (
+			DELETE FROM jobs j USING purged p
+			WHERE j.account = p.account AND j.region = p.region AND j.app_id = p.app_id AND j.job_id = p.job_id
+			RETURNING 1
+		)
+		SELECT count(*) FROM deleted`
 )

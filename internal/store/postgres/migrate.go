@@ -2,21 +2,21 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 
+	"github.com/amplifylite/amplifylite/internal/store/record"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// migrations are the schema's numbered steps: migrations[i] takes the
-// database to version i+1. Append only; never edit a released step.
-var migrations = [][]string{schemaV1}
+// migrations are the schema's numbered steps (see record.Migration).
+var migrations = []record.Migration{schemaV1, jobPayloads}
 
 // schemaV1 is the first schema, the SQLite one in PostgreSQL's terms. Each
 // record is a JSON document in data (json keeps the text as written); the key
 // columns duplicate what queries filter and order on. Text keys collate as
 // "C" (byte order, as in SQLite) whatever the database's locale. Every key
 // starts with (account, region).
-var schemaV1 = []string{
+var schemaV1 = record.Migration{
 	`CREATE TABLE meta (
 		key   text COLLATE "C" PRIMARY KEY,
 		value bytea NOT NULL
@@ -83,55 +83,57 @@ var schemaV1 = []string{
 	)`,
 }
 
+// jobPayloads (version 2) moves each job's payload out of its JSON
+// document into a column of its own, which listings do not read (NULL when
+// the job has none), and copies its update time into a column, for the
+// purge of finished jobs. The document is rebuilt from its members as
+// written (json_each keeps their text; jsonb would not take \u0000).
+var jobPayloads = record.Migration{
+	`ALTER TABLE jobs ADD COLUMN updated timestamptz, ADD COLUMN payload json`,
+	`UPDATE jobs SET
+		payload = CASE WHEN json_typeof(data -> 'payload') = 'null' THEN NULL ELSE data -> 'payload' END,
+		data = coalesce((SELECT json_object_agg(key, value) FROM json_each(data) WHERE key <> 'payload'), '{}'::json),
+		updated = (data ->> 'updated')::timestamptz`,
+	`ALTER TABLE jobs ALTER COLUMN updated SET NOT NULL`,
+	// PurgeJobs scans only finished jobs, least recently updated first.
+	`CREATE INDEX jobs_finished_by_updated ON jobs (updated) WHERE status <> 'RUNNING'`,
+}
+
 // migrateLock is the first key of the advisory lock that serialises
 // migrations; the second is a hash of the schema migrated.
 const migrateLock = 0x616d706c // "ampl"
 
-// migrate applies every pending step, each in its own transaction.
+// migrate applies every pending migration in one transaction, holding an
+// advisory lock until it commits, so that replicas starting together
+// migrate once. The database either reaches the last version or stays as
+// it was; one newer than this release is refused.
 func migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	for {
-		done, err := step(ctx, pool)
-		if err != nil || done {
-			return err
-		}
-	}
+	return migrateWith(ctx, pool, migrations)
 }
 
-// step applies the next pending migration and reports whether none was
-// left. It holds an advisory lock until it commits, so that replicas
-// starting together apply each step once.
-func step(ctx context.Context, pool *pgxpool.Pool) (done bool, err error) {
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		return false, err
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext(coalesce(current_schema(), '')))`, migrateLock); err != nil {
-		return false, err
-	}
-	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version integer PRIMARY KEY,
-		applied timestamptz NOT NULL DEFAULT now()
-	)`); err != nil {
-		return false, err
-	}
-	var v int
-	if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
-		return false, err
-	}
-	switch {
-	case v > len(migrations):
-		return false, fmt.Errorf("database schema version %d is newer than this program's %d", v, len(migrations))
-	case v == len(migrations):
-		return true, nil
-	}
-	for _, stmt := range migrations[v] {
-		if _, err := tx.Exec(ctx, stmt); err != nil {
-			return false, fmt.Errorf("version %d: %w", v+1, err)
+func migrateWith(ctx context.Context, pool *pgxpool.Pool, ms []record.Migration) error {
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext(coalesce(current_schema(), '')))`, migrateLock); err != nil {
+			return err
 		}
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, v+1); err != nil {
-		return false, err
-	}
-	return false, tx.Commit(ctx)
+		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version integer PRIMARY KEY,
+			applied timestamptz NOT NULL DEFAULT now()
+		)`); err != nil {
+			return err
+		}
+		var v int
+		if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
+			return err
+		}
+		exec := func(stmt string) error {
+			_, err := tx.Exec(ctx, stmt)
+			return err
+		}
+		applied := func(version int) error {
+			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, version)
+			return err
+		}
+		return record.Migrate(ms, v, exec, applied)
+	})
 }

@@ -2,24 +2,30 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
 
+	"github.com/amplifylite/amplifylite/internal/backend"
+	"github.com/amplifylite/amplifylite/internal/store/record"
 	"github.com/jackc/pgx/v5"
 )
 
-// errReadOnly is returned by writes inside View.
-var errReadOnly = errors.New("write in a read-only transaction")
+var _ backend.Tx = (*tx)(nil)
 
-// tx implements backend.Tx on one PostgreSQL transaction.
+// tx implements backend.Tx on one PostgreSQL transaction: the shared record
+// methods on PostgreSQL's dialect, and the job writes.
 type tx struct {
+	record.Records
 	ctx      context.Context
 	tx       pgx.Tx
 	readOnly bool
 	// conflict is the first error that aborted the transaction for
 	// conflicting with another; Update then retries.
 	conflict error
+}
+
+func newTx(ctx context.Context, pgTx pgx.Tx, readOnly bool) *tx {
+	t := &tx{ctx: ctx, tx: pgTx, readOnly: readOnly}
+	t.Records = record.Records{DB: t, Dialect: &dialect}
+	return t
 }
 
 // check notes err when it is a conflict and returns it.
@@ -30,76 +36,50 @@ func (t *tx) check(err error) error {
 	return err
 }
 
-func (t *tx) exec(q string, args ...any) error {
+// Exec runs a statement that writes.
+func (t *tx) Exec(q string, args ...any) error {
 	if t.readOnly {
-		return errReadOnly
+		return record.ErrReadOnly
 	}
 	_, err := t.tx.Exec(t.ctx, q, args...)
 	return t.check(err)
 }
 
+// QueryRow runs q for one row.
+func (t *tx) QueryRow(q string, args ...any) record.Row {
+	return row{t, t.tx.QueryRow(t.ctx, q, args...)}
+}
+
+// Query runs q.
+func (t *tx) Query(q string, args ...any) (record.Rows, error) {
+	r, err := t.tx.Query(t.ctx, q, args...)
+	if err != nil {
+		return nil, t.check(err)
+	}
+	return rows{t, r}, nil
+}
+
 // batch sends the queued statements in one round trip.
 func (t *tx) batch(b *pgx.Batch) error {
 	if t.readOnly {
-		return errReadOnly
+		return record.ErrReadOnly
 	}
 	return t.check(t.tx.SendBatch(t.ctx, b).Close())
 }
 
-// get decodes the data column of the single row q returns into dst and
-// reports whether there was one.
-func (t *tx) get(dst any, q string, args ...any) (bool, error) {
-	var data []byte
-	err := t.check(t.tx.QueryRow(t.ctx, q, args...).Scan(&data))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return true, json.Unmarshal(data, dst)
+// row and rows note conflicts their errors report.
+type row struct {
+	t *tx
+	pgx.Row
 }
 
-// list decodes the data column of every row q returns.
-func list[T any](t *tx, q string, args ...any) ([]T, error) {
-	rows, err := t.tx.Query(t.ctx, q, args...)
-	if err != nil {
-		return nil, t.check(err)
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		var data []byte
-		if err := rows.Scan(&data); err != nil {
-			return nil, t.check(err)
-		}
-		var v T
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, t.check(rows.Err())
+func (r row) Scan(dest ...any) error { return r.t.check(r.Row.Scan(dest...)) }
+
+type rows struct {
+	t *tx
+	pgx.Rows
 }
 
-// encode is v as the JSON stored in a data column.
-func encode(v any) (string, error) {
-	data, err := json.Marshal(v)
-	return string(data), err
-}
-
-// nullRaw maps the JSON null a nil RawMessage is stored as back to nil.
-func nullRaw(m json.RawMessage) json.RawMessage {
-	if string(m) == "null" {
-		return nil
-	}
-	return m
-}
-
-// wrap prefixes a non-nil err with op.
-func wrap(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf("%s: %w", op, err)
-}
+func (r rows) Scan(dest ...any) error { return r.t.check(r.Rows.Scan(dest...)) }
+func (r rows) Err() error             { return r.t.check(r.Rows.Err()) }
+func (r rows) Close() error           { r.Rows.Close(); return nil }

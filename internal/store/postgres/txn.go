@@ -100,7 +100,7 @@ func (s *Store) run(ctx context.Context, opts pgx.TxOptions, fn func(backend.Tx)
 			pgTx.Rollback(bg) // fn panicked
 		}
 	}()
-	t := &tx{ctx: ctx, tx: pgTx, readOnly: opts.AccessMode == pgx.ReadOnly}
+	t := newTx(ctx, pgTx, opts.AccessMode == pgx.ReadOnly)
 	err = fn(t)
 	done = true
 	if t.conflict != nil {

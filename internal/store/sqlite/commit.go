@@ -138,7 +138,7 @@ func (s *Store) apply(ctx context.Context, b *batch, c *call, fn func(backend.Tx
 			s.pass(b)
 		}
 	}()
-	err := fn(&tx{ctx: context.WithoutCancel(ctx), c: b.c})
+	err := fn(newTx(context.WithoutCancel(ctx), b.c, false))
 	returned = true
 	if err == nil {
 		err = ctx.Err()

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+
+	"github.com/amplifylite/amplifylite/internal/store/record"
 )
 
 // create makes a new database at path unless a file is there, and returns
@@ -21,7 +23,7 @@ import (
 // supported, create returns no secret and Open loads (or builds) the
 // database at path. A crash leaves at most a stray path.new-* file, never
 // a partial database at path.
-func create(ctx context.Context, path string) ([]byte, error) {
+func create(ctx context.Context, path string, ms []record.Migration) ([]byte, error) {
 	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
 		return nil, nil // there, or an error that opening it will report
 	}
@@ -35,7 +37,7 @@ func create(ctx context.Context, path string) ([]byte, error) {
 	if err := f.Close(); err != nil {
 		return nil, err
 	}
-	secret, err := buildFile(ctx, tmp)
+	secret, err := buildFile(ctx, tmp, ms)
 	if err != nil {
 		return nil, err
 	}
@@ -50,14 +52,14 @@ func create(ctx context.Context, path string) ([]byte, error) {
 
 // buildFile builds a complete database in WAL mode in the empty file path
 // and returns its secret.
-func buildFile(ctx context.Context, path string) ([]byte, error) {
+func buildFile(ctx context.Context, path string, ms []record.Migration) ([]byte, error) {
 	db, err := sql.Open("sqlite", dsn(path)+"?_journal_mode=OFF&_synchronous=OFF")
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	secret, err := build(ctx, db)
+	secret, err := build(ctx, db, ms)
 	if err != nil {
 		return nil, err
 	}
@@ -71,9 +73,9 @@ func buildFile(ctx context.Context, path string) ([]byte, error) {
 	return secret, db.Close()
 }
 
-// build creates the latest schema and the secret in an empty database, in
+// build creates the schema of ms and the secret in an empty database, in
 // one transaction, and returns the secret.
-func build(ctx context.Context, db sqlConn) ([]byte, error) {
+func build(ctx context.Context, db sqlConn, ms []record.Migration) ([]byte, error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -82,10 +84,8 @@ func build(ctx context.Context, db sqlConn) ([]byte, error) {
 	if _, err := tx.ExecContext(ctx, qCreateMigrations); err != nil {
 		return nil, err
 	}
-	for v := range migrations {
-		if err := apply(ctx, tx, v); err != nil {
-			return nil, err
-		}
+	if err := migrateTx(ctx, tx, ms, 0); err != nil {
+		return nil, err
 	}
 	key := make([]byte, 32)
 	rand.Read(key)
@@ -95,21 +95,21 @@ func build(ctx context.Context, db sqlConn) ([]byte, error) {
 	return key, tx.Commit()
 }
 
-// load returns the secret of a database whose schema is current, which
-// one read checks; any other database is first switched to WAL, migrated
-// and given a secret.
-func load(ctx context.Context, c sqlConn) ([]byte, error) {
+// load returns the secret of a database whose schema is the last of ms,
+// which one read checks; any other database is first switched to WAL,
+// migrated (see migrate for backup) and given a secret.
+func load(ctx context.Context, c sqlConn, ms []record.Migration, backup func(version int) string) ([]byte, error) {
 	var v sql.NullInt64
 	var secret []byte
 	err := c.QueryRowContext(ctx, `SELECT (SELECT max(version) FROM schema_migrations),
 		(SELECT value FROM meta WHERE key = 'secret')`).Scan(&v, &secret)
-	if err == nil && v.Int64 == int64(len(migrations)) && secret != nil {
+	if err == nil && v.Int64 == int64(len(ms)) && secret != nil {
 		return secret, nil
 	}
 	if _, err := c.ExecContext(ctx, `PRAGMA journal_mode=WAL`); err != nil {
 		return nil, err
 	}
-	if err := migrate(ctx, c); err != nil {
+	if err := migrate(ctx, c, ms, backup); err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	if secret, err = ensureSecret(ctx, c); err != nil {

@@ -2,10 +2,12 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"testing"
 	"time"
 
 	"github.com/amplifylite/amplifylite/internal/backend"
+	"github.com/amplifylite/amplifylite/internal/store/record"
 )
 
 // LatestVersion is the schema version Open migrates to.
@@ -92,3 +94,20 @@ func SetQuickCheckMax(t testing.TB, n int64) {
 
 // PartialWhere is partialWhere.
 var PartialWhere = partialWhere
+
+// Migrations are the schema's migrations.
+var Migrations = migrations
+
+// OpenWith opens the database at path with the schema of ms instead.
+func OpenWith(ctx context.Context, path string, ms []record.Migration) (*Store, error) {
+	return open(ctx, path, ms)
+}
+
+// Scalar returns the single value q selects on the writer connection, as
+// text ("" for NULL).
+func Scalar(t *testing.T, s *Store, q string, args ...any) string {
+	t.Helper()
+	var v sql.NullString
+	onWriter(t, s, func(c *conn) error { return c.QueryRowContext(context.Background(), q, args...).Scan(&v) })
+	return v.String
+}

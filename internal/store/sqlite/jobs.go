@@ -1,198 +1,118 @@
 package sqlite
 
 import (
-	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/amplifylite/amplifylite/internal/backend"
+	"github.com/amplifylite/amplifylite/internal/store/record"
 )
-
-func (t *tx) Job(p backend.Partition, appID, jobID string) (*backend.Job, error) {
-	var j backend.Job
-	ok, err := t.get(&j, qJob, p.Account, p.Region, appID, jobID)
-	if err != nil || !ok {
-		return nil, wrap("get job", err)
-	}
-	j.Payload = nullRaw(j.Payload)
-	return &j, nil
-}
 
 // PutJob inserts or replaces the job and re-lists it under its Envs.
 func (t *tx) PutJob(p backend.Partition, j *backend.Job) error {
-	return wrap("put job", t.putJob(p, j))
+	return record.Wrap("put job", t.putJob(p, j))
 }
 
 func (t *tx) putJob(p backend.Partition, j *backend.Job) error {
-	c := *j
-	c.Created, c.Updated, c.Due = c.Created.UTC(), c.Updated.UTC(), c.Due.UTC()
-	data, err := json.Marshal(&c)
+	r, err := record.EncodeJob(j)
 	if err != nil {
 		return err
 	}
 	// Listings are keyed by created, so drop the old ones before upserting.
-	if err := t.exec(qUnlistJob, p.Account, p.Region, c.AppID, c.ID); err != nil {
+	if err := t.Exec(qUnlistJob, p.Account, p.Region, r.AppID, r.ID); err != nil {
 		return err
 	}
-	if err := t.exec(qPutJob, p.Account, p.Region, c.AppID, c.ID, nanos(c.Created), c.Status, nanos(c.Due), data); err != nil {
+	err = t.Exec(qPutJob, p.Account, p.Region, r.AppID, r.ID, nanos(r.Created), r.Status, nanos(r.Due), nanos(r.Updated), r.Data, r.Payload)
+	if err != nil {
 		return err
 	}
-	for _, env := range c.Envs {
-		if err := t.exec(qListJob, p.Account, p.Region, c.AppID, env, nanos(c.Created), c.ID, c.Status, c.Operation); err != nil {
+	for _, env := range r.Envs {
+		if err := t.Exec(qListJob, p.Account, p.Region, r.AppID, env, nanos(r.Created), r.ID, r.Status, r.Operation); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (t *tx) RunningJob(p backend.Partition, appID, env string) (*backend.Job, error) {
-	var j backend.Job
-	ok, err := t.get(&j, qRunningJob, p.Account, p.Region, appID, env)
-	if err != nil || !ok {
-		return nil, wrap("get running job", err)
-	}
-	j.Payload = nullRaw(j.Payload)
-	return &j, nil
-}
-
-// Jobs pages through the listing in (created, job_id) order, starting
-// strictly after q.After; a Limit of zero or less means no limit.
-func (t *tx) Jobs(p backend.Partition, appID, env string, q backend.JobQuery) ([]backend.Job, error) {
-	var f jobsFilter
-	args := []any{p.Account, p.Region, appID, env}
-	if q.JobID != "" {
-		f |= byJobID
-		args = append(args, q.JobID)
-	}
-	if q.Operation != "" {
-		f |= byOperation
-		args = append(args, q.Operation)
-	}
-	if q.Status != "" {
-		f |= byStatus
-		args = append(args, q.Status)
-	}
-	if q.After != nil {
-		f |= afterCursor
-		args = append(args, nanos(q.After.Created), q.After.JobID)
-	}
-	limit := q.Limit
+// PurgeJobs deletes up to limit finished jobs, of every partition, last
+// updated before the given time, oldest first, with their listings.
+func (t *tx) PurgeJobs(before time.Time, limit int) (int, error) {
 	if limit <= 0 {
-		limit = -1 // no limit
+		return 0, nil
 	}
-	js, err := list[backend.Job](t, jobsQueries[f], append(args, limit)...)
-	for i := range js {
-		js[i].Payload = nullRaw(js[i].Payload)
+	if err := t.Exec(qUnlistPurged, nanos(before), limit); err != nil {
+		return 0, record.Wrap("purge jobs", err)
 	}
-	return js, wrap("list jobs", err)
+	st, err := t.c.stmt(t.ctx, qPurgeJobs)
+	if err != nil {
+		return 0, record.Wrap("purge jobs", err)
+	}
+	res, err := st.ExecContext(t.ctx, nanos(before), limit)
+	if err != nil {
+		return 0, record.Wrap("purge jobs", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), record.Wrap("purge jobs", err)
 }
 
-// jobsFilter says which of a JobQuery's conditions are set.
-type jobsFilter int
-
-const (
-	byJobID jobsFilter = 1 << iota
-	byOperation
-	byStatus
-	afterCursor
-	allFilters
-)
-
-// jobsQueries is the listing query for every jobsFilter.
-var jobsQueries = func() (qs [allFilters]string) {
-	for f := range allFilters {
+// jobsQueries is the listing query for every record.JobFilter.
+func jobsQueries() (qs [record.AllFilters]string) {
+	for f := range record.AllFilters {
 		qs[f] = query(jobsSQL(f))
 	}
 	return qs
-}()
+}
 
-func jobsSQL(f jobsFilter) string {
+func jobsSQL(f record.JobFilter) string {
 	// Without statistics the planner may walk the primary key and filter;
 	// name the index that reads matching rows already in page order.
 	index := ""
 	switch {
-	case f&byStatus != 0:
+	case f&record.ByStatus != 0:
 		index = " INDEXED BY job_envs_by_status"
-	case f&byOperation != 0:
+	case f&record.ByOperation != 0:
 		index = " INDEXED BY job_envs_by_operation"
 	}
 	var sb strings.Builder
 	sb.WriteString(`SELECT j.data FROM job_envs e` + index + `
 		JOIN jobs j ON j.account = e.account AND j.region = e.region AND j.app_id = e.app_id AND j.job_id = e.job_id
 		WHERE e.account = ? AND e.region = ? AND e.app_id = ? AND e.env = ?`)
-	if f&byJobID != 0 {
+	if f&record.ByJobID != 0 {
 		// Through the jobs key, then the listing's primary key.
 		sb.WriteString(` AND j.job_id = ? AND e.created = j.created`)
 	}
-	if f&byOperation != 0 {
+	if f&record.ByOperation != 0 {
 		sb.WriteString(` AND e.operation = ?`)
 	}
-	if f&byStatus != 0 {
+	if f&record.ByStatus != 0 {
 		sb.WriteString(` AND e.status = ?`)
 	}
-	if f&afterCursor != 0 {
+	if f&record.AfterCursor != 0 {
 		sb.WriteString(` AND (e.created, e.job_id) > (?, ?)`)
 	}
 	sb.WriteString(` ORDER BY e.created, e.job_id LIMIT ?`)
 	return sb.String()
 }
 
-func (t *tx) HasJobs(p backend.Partition, appID, env string) (bool, error) {
-	var n int
-	err := t.scan(qHasJobs, []any{p.Account, p.Region, appID, env}, &n)
-	return n == 1, wrap("has jobs", err)
-}
-
-// DueJobs returns running jobs due at or before now, soonest first; a limit
-// of zero or less means no limit.
-func (t *tx) DueJobs(now time.Time, limit int) ([]backend.JobRef, error) {
-	if limit <= 0 {
-		limit = -1
-	}
-	rows, err := t.query(qDueJobs, nanos(now), limit)
-	if err != nil {
-		return nil, fmt.Errorf("list due jobs: %w", err)
-	}
-	defer rows.Close()
-	var refs []backend.JobRef
-	for rows.Next() {
-		var r backend.JobRef
-		if err := rows.Scan(&r.Partition.Account, &r.Partition.Region, &r.AppID, &r.JobID); err != nil {
-			return nil, fmt.Errorf("list due jobs: %w", err)
-		}
-		refs = append(refs, r)
-	}
-	return refs, wrap("list due jobs", rows.Err())
-}
-
-func (t *tx) NextDue() (time.Time, bool, error) {
-	var j backend.Job
-	ok, err := t.get(&j, qNextDue)
-	if err != nil || !ok {
-		return time.Time{}, false, wrap("next due job", err)
-	}
-	return j.Due, true, nil
-}
-
 // Statements.
 var (
-	qJob       = query(`SELECT data FROM jobs WHERE account = ? AND region = ? AND app_id = ? AND job_id = ?`)
 	qUnlistJob = query(`DELETE FROM job_envs WHERE (account, region, app_id, env, created, job_id) IN (
 			SELECT j.account, j.region, j.app_id, e.value, j.created, j.job_id
 			FROM jobs j, json_each(j.data, '$.envs') e
 			WHERE j.account = ? AND j.region = ? AND j.app_id = ? AND j.job_id = ?)`)
-	qPutJob = query(`INSERT INTO jobs (account, region, app_id, job_id, created, status, due, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT DO UPDATE SET created = excluded.created, status = excluded.status, due = excluded.due, data = excluded.data`)
+	qPutJob = query(`INSERT INTO jobs (account, region, app_id, job_id, created, status, due, updated, data, payload)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO UPDATE SET created = excluded.created, status = excluded.status, due = excluded.due,
+			updated = excluded.updated, data = excluded.data, payload = excluded.payload`)
 	qListJob = query(`INSERT INTO job_envs (account, region, app_id, env, created, job_id, status, operation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING`)
-	qRunningJob = query(`SELECT j.data FROM job_envs e
-		JOIN jobs j ON j.account = e.account AND j.region = e.region AND j.app_id = e.app_id AND j.job_id = e.job_id
-		WHERE e.account = ? AND e.region = ? AND e.app_id = ? AND e.env = ? AND e.status = 'RUNNING'
-		ORDER BY e.created, e.job_id LIMIT 1`)
-	qHasJobs = query(`SELECT EXISTS (SELECT 1 FROM job_envs WHERE account = ? AND region = ? AND app_id = ? AND env = ?)`)
-	qDueJobs = query(`SELECT account, region, app_id, job_id FROM jobs
-		WHERE status = 'RUNNING' AND due <= ?
-		ORDER BY due, account, region, app_id, job_id LIMIT ?`)
-	qNextDue = query(`SELECT data FROM jobs WHERE status = 'RUNNING' ORDER BY due LIMIT 1`)
+	// The purge selects the same jobs twice in one transaction: first to
+	// drop their listings, then the jobs themselves ((updated, rowid) is a
+	// total order).
+	qUnlistPurged = query(`DELETE FROM job_envs WHERE (account, region, app_id, env, created, job_id) IN (
+			SELECT j.account, j.region, j.app_id, e.value, j.created, j.job_id
+			FROM (SELECT * FROM jobs WHERE status <> 'RUNNING' AND updated < ?1 ORDER BY updated, rowid LIMIT ?2) j,
+				json_each(j.data, '$.envs') e)`)
+	qPurgeJobs = query(`DELETE FROM jobs WHERE rowid IN (
+			SELECT rowid FROM jobs WHERE status <> 'RUNNING' AND updated < ?1 ORDER BY updated, rowid LIMIT ?2)`)
 )

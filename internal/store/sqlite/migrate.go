@@ -2,19 +2,24 @@ package sqlite
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
 	"time"
+
+	"github.com/amplifylite/amplifylite/internal/store/record"
 )
 
-// migrations are the schema's numbered steps: migrations[i] takes the
-// database to version i+1. Append only; never edit a released step.
-var migrations = [][]string{schemaV1}
+// migrations are the schema's numbered steps (see record.Migration).
+var migrations = []record.Migration{schemaV1, jobPayloads}
 
 // schemaV1 is the first schema. Each record is a JSON document in data; the
 // key columns duplicate what queries filter and order on. Times are Unix
 // nanoseconds (see nanos). Every key starts with (account, region).
-var schemaV1 = []string{
+var schemaV1 = record.Migration{
 	`CREATE TABLE meta (
 		key   TEXT PRIMARY KEY,
 		value BLOB NOT NULL
@@ -74,6 +79,23 @@ var schemaV1 = []string{
 	) WITHOUT ROWID`,
 }
 
+// jobPayloads (version 2) moves each job's payload out of its JSON
+// document into a column of its own, which listings do not read (NULL when
+// the job has none), and copies its update time into a column, in Unix
+// nanoseconds as nanos clamps them, for the purge of finished jobs.
+var jobPayloads = record.Migration{
+	`ALTER TABLE jobs ADD COLUMN updated INTEGER NOT NULL DEFAULT 0`,
+	`ALTER TABLE jobs ADD COLUMN payload TEXT`,
+	`UPDATE jobs SET payload = nullif(data -> '$.payload', 'null'), data = json_remove(data, '$.payload'),
+		updated = coalesce((SELECT CASE
+				WHEN ms < -9223372036854 THEN -9223372036854775808
+				WHEN ms > 9223372036854 THEN 9223372036854775807
+				ELSE ms * 1000000 END
+			FROM (SELECT CAST(round(unixepoch(data ->> '$.updated', 'subsec') * 1000) AS INTEGER) AS ms)), 0)`,
+	// PurgeJobs scans only finished jobs, least recently updated first.
+	`CREATE INDEX jobs_finished_by_updated ON jobs (updated) WHERE status <> 'RUNNING'`,
+}
+
 // sqlConn is what migrations run on: a *sql.DB or a *sql.Conn.
 type sqlConn interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
@@ -81,54 +103,91 @@ type sqlConn interface {
 	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
 }
 
-// migrate applies every pending step, each in its own transaction.
-func migrate(ctx context.Context, db sqlConn) error {
-	if _, err := db.ExecContext(ctx, qCreateMigrations); err != nil {
-		return err
-	}
-	for {
-		done, err := step(ctx, db)
-		if err != nil || done {
-			return err
-		}
-	}
-}
-
 const qCreateMigrations = `CREATE TABLE IF NOT EXISTS schema_migrations (
 	version INTEGER PRIMARY KEY,
 	applied INTEGER NOT NULL
 )`
 
-// step applies the next pending migration and reports whether none was left.
-func step(ctx context.Context, db sqlConn) (done bool, err error) {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return false, err
-	}
-	defer tx.Rollback()
-	var v int
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
-		return false, err
-	}
-	switch {
-	case v > len(migrations):
-		return false, fmt.Errorf("database schema version %d is newer than this program's %d", v, len(migrations))
-	case v == len(migrations):
-		return true, nil
-	}
-	if err := apply(ctx, tx, v); err != nil {
-		return false, err
-	}
-	return false, tx.Commit()
-}
+const qVersion = `SELECT coalesce(max(version), 0) FROM schema_migrations`
 
-// apply runs migrations[v] in tx and records version v+1.
-func apply(ctx context.Context, tx *sql.Tx, v int) error {
-	for _, stmt := range migrations[v] {
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("version %d: %w", v+1, err)
+// migrate takes the database on c to the last of ms, applying every pending
+// migration in one transaction: it either reaches the last version or stays
+// as it was. Before it changes a database that has a schema, it copies it to
+// backup(version) when backup is set. It refuses a database newer than ms.
+func migrate(ctx context.Context, c sqlConn, ms []record.Migration, backup func(version int) string) error {
+	if _, err := c.ExecContext(ctx, qCreateMigrations); err != nil {
+		return err
+	}
+	var v int
+	if err := c.QueryRowContext(ctx, qVersion).Scan(&v); err != nil {
+		return err
+	}
+	if v == len(ms) {
+		return nil
+	}
+	// The copy is a consistent snapshot (VACUUM INTO reads one), made
+	// before the write transaction: VACUUM cannot run in one.
+	copied := ""
+	if v > 0 && v < len(ms) && backup != nil {
+		copied = backup(v) + ".new-" + rand.Text()
+		defer os.Remove(copied)
+		if _, err := c.ExecContext(ctx, `VACUUM INTO ?`, copied); err != nil {
+			return fmt.Errorf("back up version %d: %w", v, err)
 		}
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied) VALUES (?, ?)`, v+1, time.Now().UnixNano())
-	return err
+	tx, err := c.BeginTx(ctx, nil) // BEGIN IMMEDIATE (see params): one migrator at a time
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// Another process may have migrated it meanwhile (and backed it up).
+	var now int
+	if err := tx.QueryRowContext(ctx, qVersion).Scan(&now); err != nil {
+		return err
+	}
+	if copied != "" && now == v { // so the copy is of version v too
+		if err := keep(copied, backup(v)); err != nil {
+			return fmt.Errorf("back up version %d: %w", v, err)
+		}
+	}
+	if err := migrateTx(ctx, tx, ms, now); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	// A migration that rewrote a table left a WAL as large; give the disk
+	// back now rather than when the server stops. Failing that, the next
+	// checkpoints reuse the file.
+	c.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	return nil
 }
+
+// migrateTx applies the migrations after version v in tx.
+func migrateTx(ctx context.Context, tx *sql.Tx, ms []record.Migration, v int) error {
+	exec := func(stmt string) error {
+		_, err := tx.ExecContext(ctx, stmt)
+		return err
+	}
+	applied := func(version int) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied) VALUES (?, ?)`, version, time.Now().UnixNano())
+		return err
+	}
+	return record.Migrate(ms, v, exec, applied)
+}
+
+// keep syncs the copy at tmp and renames it to path, replacing any file
+// there, then syncs the directory.
+func keep(tmp, path string) error {
+	if err := syncFile(tmp); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	return syncFile(filepath.Dir(path))
+}
+
+// backupPath is where the database file at path is copied before it is
+// migrated from version v.
+func backupPath(path string, v int) string { return path + ".bak-" + strconv.Itoa(v) }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/amplifylite/amplifylite/internal/backend"
+	"github.com/amplifylite/amplifylite/internal/store/record"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -31,11 +32,12 @@ const Memory = ":memory:"
 // transactions run on a pool of readers and read a snapshot without waiting
 // for writers.
 type Store struct {
-	path    string
-	file    string // absolute path of the database file; "" in memory
-	writer  *pool  // one connection
-	readers *pool  // == writer in memory mode
-	secret  []byte
+	path       string
+	file       string             // absolute path of the database file; "" in memory
+	migrations []record.Migration // the schema's, or a test's
+	writer     *pool              // one connection
+	readers    *pool              // == writer in memory mode
+	secret     []byte
 
 	mu      sync.Mutex
 	busy    bool    // an Update holds the writer
@@ -64,15 +66,16 @@ type Store struct {
 // check.go), and fails with a *DamagedError when it is damaged. A file of
 // zero bytes is an empty database: Open builds one in it.
 func Open(ctx context.Context, path string) (*Store, error) {
-	s, err := open(ctx, path)
+	s, err := open(ctx, path, migrations)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	return s, nil
 }
 
-func open(ctx context.Context, path string) (*Store, error) {
-	s := &Store{path: path, maxBatch: maxBatch, maxBatchTime: maxBatchTime}
+// open opens the database at path with the schema of ms.
+func open(ctx context.Context, path string, ms []record.Migration) (*Store, error) {
+	s := &Store{path: path, migrations: ms, maxBatch: maxBatch, maxBatchTime: maxBatchTime}
 	var err error
 	if path == Memory {
 		err = s.openMemory()
@@ -93,17 +96,21 @@ func open(ctx context.Context, path string) (*Store, error) {
 }
 
 // loadSecret reads the secret on the writer, migrating an older database
-// first and building the schema in memory mode.
+// first (after a backup next to its file) and building the schema in memory
+// mode.
 func (s *Store) loadSecret(ctx context.Context) error {
 	c, err := s.writer.get(ctx)
 	if err != nil {
 		return err
 	}
+	var backup func(int) string
 	if s.path == Memory {
-		_, err = build(ctx, c)
+		_, err = build(ctx, c, s.migrations)
+	} else {
+		backup = func(v int) string { return backupPath(s.file, v) }
 	}
 	if err == nil {
-		s.secret, err = load(ctx, c)
+		s.secret, err = load(ctx, c, s.migrations, backup)
 	}
 	s.writer.put(c, err != nil)
 	return err
@@ -134,7 +141,7 @@ func (s *Store) openFile(ctx context.Context, path string) error {
 		return err
 	}
 	s.file = abs
-	if s.secret, err = create(ctx, abs); err != nil {
+	if s.secret, err = create(ctx, abs, s.migrations); err != nil {
 		return fmt.Errorf("create: %w", err)
 	}
 	w, err := sql.Open("sqlite", dsn(abs)+"?"+params(false))
@@ -191,7 +198,7 @@ func (s *Store) View(ctx context.Context, fn func(backend.Tx) error) error {
 		// Failing that, the connection may still be in a transaction.
 		broken = c.exec(context.WithoutCancel(ctx), qRollback) != nil
 	}()
-	return fn(&tx{ctx: ctx, c: c, readOnly: true})
+	return fn(newTx(ctx, c, true))
 }
 
 // Close closes every connection. Later calls return the first call's result.

@@ -16,11 +16,7 @@ import (
 
 func openAt(t testing.TB, path string) *sqlite.Store {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return storetest.MustOpen(t, sqlite.Open, path)
 }
 
 func TestStore_File(t *testing.T) {
@@ -116,11 +112,10 @@ func TestOpen_RefusesNewerSchema(t *testing.T) {
 	s := openAt(t, path)
 	sqlite.SetSchemaVersion(t, s, sqlite.LatestVersion+1)
 	s.Close()
-	if s, err := sqlite.Open(context.Background(), path); err == nil {
-		s.Close()
-		t.Fatal("Open accepted a database migrated by a newer program")
-	} else {
-		t.Log(err)
+	s, err := sqlite.Open(context.Background(), path)
+	storetest.CheckRefusesNewer(t, s, err, sqlite.LatestVersion+1)
+	if matches, _ := filepath.Glob(path + ".bak-*"); len(matches) > 0 {
+		t.Errorf("a newer database was backed up: %v", matches)
 	}
 }
 

@@ -2,82 +2,54 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
-	"errors"
 	"math"
 	"time"
+
+	"github.com/amplifylite/amplifylite/internal/backend"
+	"github.com/amplifylite/amplifylite/internal/store/record"
 )
 
-// errReadOnly is returned by writes inside View.
-var errReadOnly = errors.New("write in a read-only transaction")
+var _ backend.Tx = (*tx)(nil)
 
-// tx implements backend.Tx on the transaction open on c.
+// tx implements backend.Tx on the transaction open on c: the shared
+// record methods on SQLite's dialect, and the job writes.
 type tx struct {
+	record.Records
 	ctx      context.Context
 	c        *conn
 	readOnly bool
 }
 
-func (t *tx) exec(q string, args ...any) error {
+func newTx(ctx context.Context, c *conn, readOnly bool) *tx {
+	t := &tx{ctx: ctx, c: c, readOnly: readOnly}
+	t.Records = record.Records{DB: t, Dialect: &dialect}
+	return t
+}
+
+// Exec runs q, prepared on the connection.
+func (t *tx) Exec(q string, args ...any) error {
 	if t.readOnly {
-		return errReadOnly
+		return record.ErrReadOnly
 	}
 	return t.c.exec(t.ctx, q, args...)
 }
 
-// query runs q and returns its rows.
-func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
+// QueryRow runs q, prepared on the connection, for one row.
+func (t *tx) QueryRow(q string, args ...any) record.Row {
+	st, err := t.c.stmt(t.ctx, q)
+	if err != nil {
+		return record.FailedRow(err)
+	}
+	return st.QueryRowContext(t.ctx, args...)
+}
+
+// Query runs q, prepared on the connection.
+func (t *tx) Query(q string, args ...any) (record.Rows, error) {
 	st, err := t.c.stmt(t.ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	return st.QueryContext(t.ctx, args...)
-}
-
-// scan scans the single row q returns into dest; sql.ErrNoRows if none.
-func (t *tx) scan(q string, args []any, dest ...any) error {
-	st, err := t.c.stmt(t.ctx, q)
-	if err != nil {
-		return err
-	}
-	return st.QueryRowContext(t.ctx, args...).Scan(dest...)
-}
-
-// get decodes the data column of the single row query returns into dst and
-// reports whether there was one.
-func (t *tx) get(dst any, q string, args ...any) (bool, error) {
-	var data []byte
-	err := t.scan(q, args, &data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return true, json.Unmarshal(data, dst)
-}
-
-// list decodes the data column of every row query returns.
-func list[T any](t *tx, q string, args ...any) ([]T, error) {
-	rows, err := t.query(q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		var data []byte
-		if err := rows.Scan(&data); err != nil {
-			return nil, err
-		}
-		var v T
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }
 
 var (
@@ -88,20 +60,12 @@ var (
 // nanos is t as Unix nanoseconds for ordering columns, clamped to the
 // representable years 1678–2262 (the zero time sorts first). Records keep
 // the exact time in their JSON.
-func nanos(t time.Time) int64 {
+func nanos(t time.Time) any {
 	switch {
 	case t.Before(minNanos):
-		return math.MinInt64
+		return int64(math.MinInt64)
 	case t.After(maxNanos):
-		return math.MaxInt64
+		return int64(math.MaxInt64)
 	}
 	return t.UnixNano()
-}
-
-// nullRaw maps the JSON null a nil RawMessage is stored as back to nil.
-func nullRaw(m json.RawMessage) json.RawMessage {
-	if string(m) == "null" {
-		return nil
-	}
-	return m
 }

@@ -35,6 +35,7 @@ func Run(t *testing.T, h Harness) {
 		{"Tokens", testTokens},
 		{"Jobs", testJobs},
 		{"DueJobs", testDueJobs},
+		{"PurgeJobs", testPurgeJobs},
 		{"Buckets", testBuckets},
 		{"Transactions", testTransactions},
 		{"Isolation", testIsolation},
@@ -135,4 +136,14 @@ func check(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// MustOpen returns open(ctx, where), failing the test when it fails.
+func MustOpen[S backend.Store](t testing.TB, open func(context.Context, string) (S, error), where string) S {
+	t.Helper()
+	s, err := open(context.Background(), where)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
