@@ -1,120 +1,167 @@
 package modelgen
 
+// processConnections is the visitor's processConnectionDirectivesV2: the
+// many-to-many join models first, then every model's relations; without
+// custom primary keys, the belongsTo target fields the plugin removes again.
 func (r *run) processConnections() error {
 	if err := r.processManyToMany(); err != nil {
 		return err
 	}
 	custom := r.customPK()
 	for _, m := range r.models.values() {
-		fs := m.fields
-		n := len(fs)
-		for i := 0; i < n; i++ {
-			f := fs[i]
-			ci, err := r.connection(f, m, custom)
-			if err != nil {
-				return err
-			}
-			if ci == nil {
-				continue
-			}
-			switch ci.kind {
-			case hasMany:
-				if custom {
-					for _, af := range ci.associatedWithFields {
-						if af == nil {
-							return errAt(f.pos, "@hasMany on %s.%s: a referenced field does not exist in %s", m.name, f.name, ci.connected.name)
-						}
-						addFieldToModel(ci.connected, af)
-					}
-				} else {
-					if ci.associatedWith == nil {
-						return errAt(f.pos, "@hasMany on %s.%s: a referenced field does not exist in %s", m.name, f.name, ci.connected.name)
-					}
-					addFieldToModel(ci.connected, ci.associatedWith)
-				}
-				if hasManyHasImplicitKey(f, m, ci) {
-					if err := addHasManyKey(f, m, ci); err != nil {
-						return err
-					}
-				}
-			case hasOne:
-				if custom {
-					comps := primaryKeyComponents(ci.connected)
-					if len(comps) > 0 && ci.targetNames != nil {
-						if err := addTargets(m, f, ci.targetNames, comps); err != nil {
-							return err
-						}
-					}
-				} else if len(ci.targetNames) > 0 && truthy(ci.targetNames[0]) {
-					name, ok := ci.targetNames[0].(string)
-					if !ok {
-						return errAt(f.pos, "@hasOne on %s.%s: field names must be strings", m.name, f.name)
-					}
-					addFieldToModel(m, &field{name: name, typ: "ID", isNullable: f.isNullable})
-				}
-			case belongsTo:
-				if custom {
-					comps := primaryKeyComponents(ci.connected)
-					if len(comps) > 0 {
-						if err := addTargets(m, f, ci.targetNames, comps); err != nil {
-							return err
-						}
-					}
-				} else {
-					var t any = undefinedValue
-					if len(ci.targetNames) > 0 {
-						t = ci.targetNames[0]
-					}
-					name, ok := t.(string)
-					if !ok {
-						return errAt(f.pos, "@belongsTo on %s.%s: field names must be strings", m.name, f.name)
-					}
-					addFieldToModel(m, &field{name: name, typ: "ID", isNullable: f.isNullable})
-				}
-			}
-			f.conn = ci
+		if err := r.connectFields(m, custom); err != nil {
+			return err
 		}
-		// Fields of a model type without a relation are dropped.
-		kept := make([]*field, 0, len(m.fields))
-		for _, f := range m.fields {
-			if f.conn == nil && r.isModelName(f.typ) {
-				continue
-			}
-			kept = append(kept, f)
-		}
-		m.setFields(kept)
+		r.dropUnconnectedFields(m)
 	}
 	if !custom {
 		for _, m := range r.models.values() {
-			comps := primaryKeyComponents(m)
-			pkName := ""
-			if len(comps) > 0 && comps[0] != nil {
-				pkName = comps[0].name
-			}
-			var drop map[string]bool
-			for _, f := range m.fields {
-				ci := f.conn
-				if ci == nil || ci.kind != belongsTo || len(ci.targetNames) == 0 {
-					continue
-				}
-				t, ok := ci.targetNames[0].(string)
-				if !ok || t == "" || t == "id" || ci.usingReferences {
-					continue
-				}
-				if r.target == targetIntrospection && pkName != "" && pkName == t {
-					continue
-				}
-				if drop == nil {
-					drop = map[string]bool{}
-				}
-				drop[t] = true
-			}
-			if drop != nil {
-				removeFieldsFromModel(m, drop)
-			}
+			r.removeBelongsToTargets(m)
 		}
 	}
 	return nil
+}
+
+// connectFields gives each field m has when it starts (those it adds are not
+// visited, as with forEach) its relation, if any, and adds the fields that
+// relation needs.
+func (r *run) connectFields(m *model, custom bool) error {
+	fs := m.fields
+	n := len(fs)
+	for i := 0; i < n; i++ {
+		f := fs[i]
+		ci, err := r.connection(f, m, custom)
+		if err != nil {
+			return err
+		}
+		if ci == nil {
+			continue
+		}
+		switch ci.kind {
+		case hasMany:
+			err = addHasManyFields(f, m, ci, custom)
+		case hasOne:
+			err = addHasOneTargets(f, m, ci, custom)
+		case belongsTo:
+			err = addBelongsToTargets(f, m, ci, custom)
+		}
+		if err != nil {
+			return err
+		}
+		f.conn = ci
+	}
+	return nil
+}
+
+// addHasManyFields adds the associated fields of a hasMany to the connected
+// model, and the key of a hasMany that has an implicit one.
+func addHasManyFields(f *field, m *model, ci *connectionInfo, custom bool) error {
+	if custom {
+		for _, af := range ci.associatedWithFields {
+			if af == nil {
+				return errAt(f.pos, "@hasMany on %s.%s: a referenced field does not exist in %s", m.name, f.name, ci.connected.name)
+			}
+			addFieldToModel(ci.connected, af)
+		}
+	} else {
+		if ci.associatedWith == nil {
+			return errAt(f.pos, "@hasMany on %s.%s: a referenced field does not exist in %s", m.name, f.name, ci.connected.name)
+		}
+		addFieldToModel(ci.connected, ci.associatedWith)
+	}
+	if hasManyHasImplicitKey(f, m, ci) {
+		if err := addHasManyKey(f, m, ci); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addHasOneTargets adds the target fields of a hasOne to m.
+func addHasOneTargets(f *field, m *model, ci *connectionInfo, custom bool) error {
+	if custom {
+		comps := primaryKeyComponents(ci.connected)
+		if len(comps) > 0 && ci.targetNames != nil {
+			if err := addTargets(m, f, ci.targetNames, comps); err != nil {
+				return err
+			}
+		}
+	} else if len(ci.targetNames) > 0 && truthy(ci.targetNames[0]) {
+		name, ok := ci.targetNames[0].(string)
+		if !ok {
+			return errAt(f.pos, "@hasOne on %s.%s: field names must be strings", m.name, f.name)
+		}
+		addFieldToModel(m, &field{name: name, typ: "ID", isNullable: f.isNullable})
+	}
+	return nil
+}
+
+// addBelongsToTargets adds the target fields of a belongsTo to m.
+func addBelongsToTargets(f *field, m *model, ci *connectionInfo, custom bool) error {
+	if custom {
+		comps := primaryKeyComponents(ci.connected)
+		if len(comps) > 0 {
+			if err := addTargets(m, f, ci.targetNames, comps); err != nil {
+				return err
+			}
+		}
+	} else {
+		var t any = undefinedValue
+		if len(ci.targetNames) > 0 {
+			t = ci.targetNames[0]
+		}
+		name, ok := t.(string)
+		if !ok {
+			return errAt(f.pos, "@belongsTo on %s.%s: field names must be strings", m.name, f.name)
+		}
+		addFieldToModel(m, &field{name: name, typ: "ID", isNullable: f.isNullable})
+	}
+	return nil
+}
+
+// dropUnconnectedFields drops m's fields of a model type without a relation.
+func (r *run) dropUnconnectedFields(m *model) {
+	kept := make([]*field, 0, len(m.fields))
+	for _, f := range m.fields {
+		if f.conn == nil && r.isModelName(f.typ) {
+			continue
+		}
+		kept = append(kept, f)
+	}
+	m.setFields(kept)
+}
+
+// removeBelongsToTargets is the last step without custom primary keys: it
+// removes from m the target field of each of its belongsTo relations, unless
+// the target is id, comes from references, or (introspection only) is m's
+// primary key.
+func (r *run) removeBelongsToTargets(m *model) {
+	comps := primaryKeyComponents(m)
+	pkName := ""
+	if len(comps) > 0 && comps[0] != nil {
+		pkName = comps[0].name
+	}
+	var drop map[string]bool
+	for _, f := range m.fields {
+		ci := f.conn
+		if ci == nil || ci.kind != belongsTo || len(ci.targetNames) == 0 {
+			continue
+		}
+		t, ok := ci.targetNames[0].(string)
+		if !ok || t == "" || t == "id" || ci.usingReferences {
+			continue
+		}
+		if r.target == targetIntrospection && pkName != "" && pkName == t {
+			continue
+		}
+		if drop == nil {
+			drop = map[string]bool{}
+		}
+		drop[t] = true
+	}
+	if drop != nil {
+		removeFieldsFromModel(m, drop)
+	}
 }
 
 // isModelName reports whether some model in the map has that name.
