@@ -16,25 +16,13 @@ func (r *run) relationName(d *directive) (string, error) {
 	return graphqlName(ucfirst(rn)), nil
 }
 
+// processManyToMany is the visitor's processManyToManyDirectives: for each
+// relation name, in the order first met, a join model is added to the models
+// and the two @manyToMany fields become @hasMany fields of its type.
 func (r *run) processManyToMany() error {
-	var order []string
-	rels := map[string][]m2mContext{}
-	for _, m := range r.models.values() {
-		for _, f := range m.fields {
-			for _, d := range f.directives {
-				if d.name != "manyToMany" {
-					continue
-				}
-				name, err := r.relationName(d)
-				if err != nil {
-					return err
-				}
-				if _, ok := rels[name]; !ok {
-					order = append(order, name)
-				}
-				rels[name] = append(rels[name], m2mContext{m, f, d})
-			}
-		}
+	order, rels, err := r.manyToManyRelations()
+	if err != nil {
+		return err
 	}
 	// The primary key field of each model, which nothing here changes: a hub
 	// model is asked once per relation.
@@ -49,74 +37,123 @@ func (r *run) processManyToMany() error {
 		if err != nil {
 			return err
 		}
-		var seen []string
-		for _, d := range append(append([]*directive{}, v[0].m.directives...), v[1].m.directives...) {
-			if d.name != "auth" {
-				continue
-			}
-			key := stringifyCompact(d.args)
-			dup := false
-			for _, s := range seen {
-				if s == key {
-					dup = true
-					break
-				}
-			}
-			if dup {
-				continue
-			}
-			seen = append(seen, key)
-			args, _ := jsonRoundTrip(d.args).(*jsObject)
-			join.directives = append(join.directives, &directive{name: "auth", args: args, pos: d.pos})
-		}
-		r.processPrimaryKey(join)
-		if err := r.processIndex(join); err != nil {
+		copyAuthDirectives(join, v[0].m, v[1].m)
+		if err := r.processJoinModel(join); err != nil {
 			return err
 		}
-		if err := r.ensurePrimaryKeyField(join); err != nil {
-			return err
-		}
-		if err := r.addTimestampFields(join, join.directives[0]); err != nil {
-			return err
-		}
-		sortFields(join)
 		r.models.set(join)
-		for _, c := range v {
-			idx := -1
-			for i, d := range c.f.directives {
-				if d == c.d {
-					idx = i
-					break
-				}
-			}
-			if idx < 0 {
-				return errAt(c.d.pos, "manyToMany directive not found on manyToMany field...")
-			}
-			c.f.directives = append(c.f.directives[:idx:idx], c.f.directives[idx+1:]...)
-			c.f.typ = name
-			c.m.fieldChanged()
-			sk, err := sortKeyFields(c.m)
-			if err != nil {
-				return err
-			}
-			pk, ok := pkNames[c.m]
-			if !ok {
-				pk = determinePrimaryKeyFieldName(c.m)
-				pkNames[c.m] = pk
-			}
-			fields := []any{pk}
-			for _, s := range sk {
-				if s == nil {
-					return errAt(c.d.pos, "a sort key field of %s does not exist", c.m.name)
-				}
-				fields = append(fields, s.name)
-			}
-			args := newObject(2)
-			args.set("indexName", "by"+c.m.name)
-			args.set("fields", fields)
-			c.f.directives = append(c.f.directives, &directive{name: "hasMany", args: args, pos: c.d.pos})
-			c.m.fieldChanged()
+		if err := r.convertManyToManyDirectives(v, name, pkNames); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// manyToManyRelations is the plugin's manyDirectiveMap: the @manyToMany
+// fields by relation name, and the names in the order first met.
+func (r *run) manyToManyRelations() ([]string, map[string][]m2mContext, error) {
+	var order []string
+	rels := map[string][]m2mContext{}
+	for _, m := range r.models.values() {
+		for _, f := range m.fields {
+			for _, d := range f.directives {
+				if d.name != "manyToMany" {
+					continue
+				}
+				name, err := r.relationName(d)
+				if err != nil {
+					return nil, nil, err
+				}
+				if _, ok := rels[name]; !ok {
+					order = append(order, name)
+				}
+				rels[name] = append(rels[name], m2mContext{m, f, d})
+			}
+		}
+	}
+	return order, rels, nil
+}
+
+// copyAuthDirectives appends to join the distinct (by JSON text) @auth
+// directives of a and b, as JSON copies.
+func copyAuthDirectives(join, a, b *model) {
+	var seen []string
+	for _, d := range append(append([]*directive{}, a.directives...), b.directives...) {
+		if d.name != "auth" {
+			continue
+		}
+		key := stringifyCompact(d.args)
+		dup := false
+		for _, s := range seen {
+			if s == key {
+				dup = true
+				break
+			}
+		}
+		if dup {
+			continue
+		}
+		seen = append(seen, key)
+		args, _ := jsonRoundTrip(d.args).(*jsObject)
+		join.directives = append(join.directives, &directive{name: "auth", args: args, pos: d.pos})
+	}
+}
+
+// processJoinModel gives a join model what the visitor's walk and
+// processV2KeyDirectives gave the models of the schema.
+func (r *run) processJoinModel(join *model) error {
+	r.processPrimaryKey(join)
+	if err := r.processIndex(join); err != nil {
+		return err
+	}
+	if err := r.ensurePrimaryKeyField(join); err != nil {
+		return err
+	}
+	if err := r.addTimestampFields(join, join.directives[0]); err != nil {
+		return err
+	}
+	sortFields(join)
+	return nil
+}
+
+// convertManyToManyDirectives replaces the @manyToMany directive of each
+// side of relation name with a @hasMany by the join model's index on it.
+func (r *run) convertManyToManyDirectives(v []m2mContext, name string, pkNames map[*model]string) error {
+	for _, c := range v {
+		idx := -1
+		for i, d := range c.f.directives {
+			if d == c.d {
+				idx = i
+				break
+			}
+		}
+		if idx < 0 {
+			return errAt(c.d.pos, "manyToMany directive not found on manyToMany field...")
+		}
+		c.f.directives = append(c.f.directives[:idx:idx], c.f.directives[idx+1:]...)
+		c.f.typ = name
+		c.m.fieldChanged()
+		sk, err := sortKeyFields(c.m)
+		if err != nil {
+			return err
+		}
+		pk, ok := pkNames[c.m]
+		if !ok {
+			pk = determinePrimaryKeyFieldName(c.m)
+			pkNames[c.m] = pk
+		}
+		fields := []any{pk}
+		for _, s := range sk {
+			if s == nil {
+				return errAt(c.d.pos, "a sort key field of %s does not exist", c.m.name)
+			}
+			fields = append(fields, s.name)
+		}
+		args := newObject(2)
+		args.set("indexName", "by"+c.m.name)
+		args.set("fields", fields)
+		c.f.directives = append(c.f.directives, &directive{name: "hasMany", args: args, pos: c.d.pos})
+		c.m.fieldChanged()
 	}
 	return nil
 }
