@@ -2,6 +2,7 @@ package modelgen
 
 var defaultOperations = []any{"create", "update", "delete", "read"}
 
+// processAuthDirectives is the visitor's processAuthDirectives.
 func (r *run) processAuthDirectives() error {
 	for _, m := range r.models.values() {
 		ds, err := processAuth(m.directives)
@@ -52,6 +53,7 @@ func processAuth(ds []*directive) ([]*directive, error) {
 	return out, nil
 }
 
+// prop is v[k] for an object v, undefined otherwise.
 func prop(v any, k string) any {
 	if o, ok := v.(*jsObject); ok {
 		return o.get(k)
@@ -59,6 +61,9 @@ func prop(v any, k string) any {
 	return undefinedValue
 }
 
+// processAuthDirective is process-auth's processAuthDirective for one @auth:
+// its rules with the defaults filled in (operations; provider, claim and
+// field of owner and groups rules), dynamic group rules (groupField) left out.
 func processAuthDirective(d *directive) (*directive, error) {
 	rulesV := or(d.args.get("rules"), []any{})
 	rules, ok := rulesV.([]any)

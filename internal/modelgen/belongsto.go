@@ -1,5 +1,6 @@
 package modelgen
 
+// belongsToConnection is processBelongsToConnection.
 func (r *run) belongsToConnection(f *field, m *model, d *directive, custom bool) (*connectionInfo, error) {
 	if f.isList {
 		return nil, errAt(d.pos, "A list field does not support the 'belongsTo' relation")

@@ -123,6 +123,7 @@ func findFieldValue(m *model, v any) *field {
 	return findField(m, s)
 }
 
+// firstDirective is getDirective(f)(name).
 func firstDirective(f *field, name string) *directive {
 	for _, d := range f.directives {
 		if d.name == name {

@@ -1,5 +1,6 @@
 package modelgen
 
+// hasManyConnection is processHasManyConnection.
 func (r *run) hasManyConnection(f *field, m *model, d *directive, custom bool) (*connectionInfo, error) {
 	if !f.isList {
 		return nil, errAt(d.pos, "A field with hasMany must be a list type")
@@ -41,6 +42,7 @@ func (r *run) hasManyConnection(f *field, m *model, d *directive, custom bool) (
 	return ci, nil
 }
 
+// connectedFieldsForHasMany is getConnectedFieldsForHasMany.
 func (r *run) connectedFieldsForHasMany(f *field, m *model, other *model) ([]*field, error) {
 	hm := firstDirective(f, "hasMany")
 	indexName := hm.args.get("indexName")
@@ -89,6 +91,9 @@ func (r *run) connectedFieldsForHasMany(f *field, m *model, other *model) ([]*fi
 	return out, nil
 }
 
+// hasManyHasImplicitKey is the plugin's hasManyHasImplicitKey: true unless
+// the connected model's first field of type m has @belongsTo or the @hasMany
+// names an index.
 func hasManyHasImplicitKey(f *field, m *model, ci *connectionInfo) bool {
 	hasBelongsTo := false
 	for g := range fieldsOfType(ci.connected, m.name) {
@@ -105,6 +110,8 @@ func hasManyHasImplicitKey(f *field, m *model, ci *connectionInfo) bool {
 	return !(hasBelongsTo || hasIndexName)
 }
 
+// addHasManyKey is the plugin's addHasManyKey: the 'gsi-Model.field' key of
+// the connected model.
 func addHasManyKey(f *field, m *model, ci *connectionInfo) error {
 	fields := ci.associatedWithFields
 	if len(fields) == 0 {

@@ -1,5 +1,6 @@
 package modelgen
 
+// hasOneConnection is processHasOneConnection.
 func (r *run) hasOneConnection(f *field, m *model, d *directive, custom bool) (*connectionInfo, error) {
 	other, err := r.relatedModel(f, m, d)
 	if err != nil {

@@ -16,6 +16,7 @@ func primaryKeyComponents(m *model) []*field {
 	return nil
 }
 
+// ensureIDField is the visitor's ensureIdField.
 func ensureIDField(m *model) {
 	if id := findField(m, "id"); id != nil {
 		id.isNullable = false
@@ -24,6 +25,8 @@ func ensureIDField(m *model) {
 	m.setFields(append([]*field{{name: "id", typ: "ID"}}, m.fields...))
 }
 
+// ensurePrimaryKeyField is the visitor's ensurePrimaryKeyField: it gives m's
+// primary key field its primaryKeyInfo.
 func (r *run) ensurePrimaryKeyField(m *model) error {
 	var withPK *field
 	for _, f := range m.fields {
@@ -63,6 +66,8 @@ func (r *run) ensurePrimaryKeyField(m *model) error {
 	return nil
 }
 
+// processPrimaryKey is process-primary-key's processPrimaryKey: m's
+// @primaryKey becomes its primary 'key' directive.
 func (r *run) processPrimaryKey(m *model) {
 	for _, d := range m.directives {
 		if d.name == "key" && isUndefined(d.args.get("name")) {
@@ -93,6 +98,8 @@ func nullishDefault(v, def any) any {
 	return v
 }
 
+// processIndex is process-index's processIndex: each @index of m's fields
+// becomes a named 'key' directive of m.
 func (r *run) processIndex(m *model) error {
 	var keys []*directive
 	// indexMap: field name -> that field's @index directives; a repeated
@@ -140,6 +147,7 @@ func (r *run) processIndex(m *model) error {
 	return nil
 }
 
+// defaultIndexName is generateDefaultIndexName.
 func (r *run) defaultIndexName(modelName string, fields []any, pos *ast.Position) (string, error) {
 	b := indexPrefix(modelName) + "By"
 	for i, f := range fields {

@@ -8,6 +8,7 @@ type m2mContext struct {
 	d *directive
 }
 
+// relationName is graphqlName(toUpper(relationName)) of a @manyToMany.
 func (r *run) relationName(d *directive) (string, error) {
 	rn, ok := d.args.get("relationName").(string)
 	if !ok {
@@ -177,6 +178,7 @@ func sortKeyFields(m *model) ([]*field, error) {
 	return nil, nil
 }
 
+// determinePrimaryKeyFieldName is the visitor's determinePrimaryKeyFieldname.
 func determinePrimaryKeyFieldName(m *model) string {
 	name := "id"
 	m.visits += len(m.fields)
@@ -190,6 +192,9 @@ func determinePrimaryKeyFieldName(m *model) string {
 	return name
 }
 
+// intermediateModel is the visitor's generateIntermediateModel (with
+// generateIntermediateModelPrimaryKeyFieldName and
+// generateIntermediateModelSortKeyFieldName): the join model of a and b.
 func (r *run) intermediateModel(a, b *model, name string, pos *ast.Position) (*model, error) {
 	keyName := func(m *model) (string, error) {
 		if r.customPK() {

@@ -239,8 +239,8 @@ func sortFields(m *model) {
 	m.setFields(out)
 }
 
-// ---- processDirectives ----
-
+// process is the visitor's processDirectives for transformer v2:
+// processV2KeyDirectives, processConnectionDirectivesV2, processAuthDirectives.
 func (r *run) process() error {
 	for _, m := range r.models.values() {
 		r.processPrimaryKey(m)

@@ -186,6 +186,7 @@ func addTargets(m *model, f *field, targets []any, comps []*field) error {
 	return nil
 }
 
+// connection is processConnectionsV2: f's relation, nil if it has none.
 func (r *run) connection(f *field, m *model, custom bool) (*connectionInfo, error) {
 	for _, d := range f.directives {
 		switch d.name {
@@ -211,10 +212,12 @@ func (r *run) relatedModel(f *field, m *model, d *directive) (*model, error) {
 	return other, nil
 }
 
+// connectionAttributeName is makeConnectionAttributeName.
 func connectionAttributeName(typ, fieldName, comp string) string {
 	return toCamelCaseWords(typ, fieldName, comp)
 }
 
+// connectedFieldForReferences is getConnectedFieldForReferences.
 func (r *run) connectedFieldForReferences(f *field, m *model, other *model, dirName string) (*field, error) {
 	ci := firstDirective(f, dirName)
 	refs := ci.args.get("references")

@@ -1,5 +1,7 @@
 package modelgen
 
+// addTimestampFields is the visitor's addTimestampFields: the createdAt and
+// updatedAt fields, or those @model's timestamps argument names.
 func (r *run) addTimestampFields(m *model, modelDir *directive) error {
 	if !r.opts.timestamps || modelDir.name != "model" {
 		return nil
