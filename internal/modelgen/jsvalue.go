@@ -3,9 +3,9 @@ package modelgen
 import (
 	"math"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // The official generator manipulates plain JavaScript values; the types below
@@ -296,30 +296,9 @@ func strictEquals(a, b any) bool {
 
 // ---- JSON.stringify ----
 
-// jsonBuf is an append-only byte buffer (cheaper per call than
-// strings.Builder); String shares its bytes, so it must not be written after.
-type jsonBuf struct{ b []byte }
-
-func (b *jsonBuf) writeString(s string) { b.b = append(b.b, s...) }
-func (b *jsonBuf) writeByte(c byte)     { b.b = append(b.b, c) }
-func (b *jsonBuf) grow(n int) {
-	if cap(b.b)-len(b.b) < n {
-		nb := make([]byte, len(b.b), len(b.b)+n)
-		copy(nb, b.b)
-		b.b = nb
-	}
-}
-func (b *jsonBuf) bytes() []byte { return b.b }
-func (b *jsonBuf) string() string {
-	if len(b.b) == 0 {
-		return ""
-	}
-	return unsafe.String(&b.b[0], len(b.b))
-}
-
 // jsonWriter writes JSON.stringify(value, null, indent) text.
 type jsonWriter struct {
-	buf    jsonBuf
+	buf    strings.Builder
 	indent int // 0 = compact
 	depth  int
 }
@@ -330,9 +309,9 @@ func (w *jsonWriter) newline() {
 	if w.indent == 0 {
 		return
 	}
-	w.buf.writeByte('\n')
+	w.buf.WriteByte('\n')
 	for n := w.depth * w.indent; n > 0; n -= len(spaces) {
-		w.buf.writeString(spaces[:min(n, len(spaces))])
+		w.buf.WriteString(spaces[:min(n, len(spaces))])
 	}
 }
 
@@ -348,38 +327,38 @@ func omitted(v any) bool {
 func (w *jsonWriter) value(v any) {
 	switch x := v.(type) {
 	case nil, jsUndefined:
-		w.buf.writeString("null")
+		w.buf.WriteString("null")
 	case bool:
 		if x {
-			w.buf.writeString("true")
+			w.buf.WriteString("true")
 		} else {
-			w.buf.writeString("false")
+			w.buf.WriteString("false")
 		}
 	case float64:
-		w.buf.writeString(formatNumber(x))
+		w.buf.WriteString(formatNumber(x))
 	case string:
 		writeJSONString(&w.buf, x)
 	case loneSurrogate:
-		w.buf.writeString(`"\u`)
-		w.buf.writeString(strconv.FormatUint(uint64(x), 16))
-		w.buf.writeByte('"')
+		w.buf.WriteString(`"\u`)
+		w.buf.WriteString(strconv.FormatUint(uint64(x), 16))
+		w.buf.WriteByte('"')
 	case []any:
 		if len(x) == 0 {
-			w.buf.writeString("[]")
+			w.buf.WriteString("[]")
 			return
 		}
-		w.buf.writeByte('[')
+		w.buf.WriteByte('[')
 		w.depth++
 		for i, e := range x {
 			if i > 0 {
-				w.buf.writeByte(',')
+				w.buf.WriteByte(',')
 			}
 			w.newline()
 			w.value(e)
 		}
 		w.depth--
 		w.newline()
-		w.buf.writeByte(']')
+		w.buf.WriteByte(']')
 	case *jsObject:
 		w.object(x)
 	default:
@@ -389,7 +368,7 @@ func (w *jsonWriter) value(v any) {
 
 func (w *jsonWriter) object(o *jsObject) {
 	first := true
-	w.buf.writeByte('{')
+	w.buf.WriteByte('{')
 	w.depth++
 	var order []int
 	if o.hasIndexKey {
@@ -404,7 +383,7 @@ func (w *jsonWriter) object(o *jsObject) {
 			continue
 		}
 		if !first {
-			w.buf.writeByte(',')
+			w.buf.WriteByte(',')
 		}
 		first = false
 		w.newline()
@@ -415,24 +394,24 @@ func (w *jsonWriter) object(o *jsObject) {
 	if !first {
 		w.newline()
 	}
-	w.buf.writeByte('}')
+	w.buf.WriteByte('}')
 }
 
 // key writes a property name and the separator.
 func (w *jsonWriter) key(k string) {
 	writeJSONString(&w.buf, k)
 	if w.indent > 0 {
-		w.buf.writeString(": ")
+		w.buf.WriteString(": ")
 	} else {
-		w.buf.writeByte(':')
+		w.buf.WriteByte(':')
 	}
 }
 
 // Helpers for writers of fixed-shape objects.
-func (w *jsonWriter) beginObject() { w.buf.writeByte('{'); w.depth++ }
+func (w *jsonWriter) beginObject() { w.buf.WriteByte('{'); w.depth++ }
 func (w *jsonWriter) prop(first *bool, k string) {
 	if !*first {
-		w.buf.writeByte(',')
+		w.buf.WriteByte(',')
 	}
 	*first = false
 	w.newline()
@@ -442,24 +421,24 @@ func (w *jsonWriter) prop(first *bool, k string) {
 // propKey is prop for a key that needs no escaping (the generator's own keys).
 func (w *jsonWriter) propKey(first *bool, k string) {
 	if !*first {
-		w.buf.writeByte(',')
+		w.buf.WriteByte(',')
 	}
 	*first = false
 	w.newline()
-	w.buf.writeByte('"')
-	w.buf.writeString(k)
+	w.buf.WriteByte('"')
+	w.buf.WriteString(k)
 	if w.indent > 0 {
-		w.buf.writeString(`": `)
+		w.buf.WriteString(`": `)
 	} else {
-		w.buf.writeString(`":`)
+		w.buf.WriteString(`":`)
 	}
 }
 
 func (w *jsonWriter) bool(b bool) {
 	if b {
-		w.buf.writeString("true")
+		w.buf.WriteString("true")
 	} else {
-		w.buf.writeString("false")
+		w.buf.WriteString("false")
 	}
 }
 
@@ -468,14 +447,14 @@ func (w *jsonWriter) endObject(empty bool) {
 	if !empty {
 		w.newline()
 	}
-	w.buf.writeByte('}')
+	w.buf.WriteByte('}')
 }
 
 const hexDigits = "0123456789abcdef"
 
 // writeJSONString writes s quoted as JSON.stringify does.
-func writeJSONString(b *jsonBuf, s string) {
-	b.writeByte('"')
+func writeJSONString(b *strings.Builder, s string) {
+	b.WriteByte('"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -486,17 +465,17 @@ func writeJSONString(b *jsonBuf, s string) {
 		if c >= utf8.RuneSelf {
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && size == 1 {
-				b.writeString(s[start:i])
+				b.WriteString(s[start:i])
 				if c == 0xED && i+2 < len(s) && s[i+1]&0xE0 == 0xA0 && s[i+2]&0xC0 == 0x80 {
 					// a WTF-8 encoded unpaired surrogate: JSON.stringify escapes it
 					u := 0xD000 | uint16(s[i+1]&0x3F)<<6 | uint16(s[i+2]&0x3F)
-					b.writeString(`\u`)
+					b.WriteString(`\u`)
 					for sh := 12; sh >= 0; sh -= 4 {
-						b.writeByte(hexDigits[(u>>sh)&0xF])
+						b.WriteByte(hexDigits[(u>>sh)&0xF])
 					}
 					i += 3
 				} else {
-					b.writeString("\ufffd")
+					b.WriteString("\ufffd")
 					i++
 				}
 				start = i
@@ -505,32 +484,32 @@ func writeJSONString(b *jsonBuf, s string) {
 			i += size
 			continue
 		}
-		b.writeString(s[start:i])
+		b.WriteString(s[start:i])
 		switch c {
 		case '"':
-			b.writeString(`\"`)
+			b.WriteString(`\"`)
 		case '\\':
-			b.writeString(`\\`)
+			b.WriteString(`\\`)
 		case '\b':
-			b.writeString(`\b`)
+			b.WriteString(`\b`)
 		case '\f':
-			b.writeString(`\f`)
+			b.WriteString(`\f`)
 		case '\n':
-			b.writeString(`\n`)
+			b.WriteString(`\n`)
 		case '\r':
-			b.writeString(`\r`)
+			b.WriteString(`\r`)
 		case '\t':
-			b.writeString(`\t`)
+			b.WriteString(`\t`)
 		default:
-			b.writeString(`\u00`)
-			b.writeByte(hexDigits[c>>4])
-			b.writeByte(hexDigits[c&0xf])
+			b.WriteString(`\u00`)
+			b.WriteByte(hexDigits[c>>4])
+			b.WriteByte(hexDigits[c&0xf])
 		}
 		i++
 		start = i
 	}
-	b.writeString(s[start:])
-	b.writeByte('"')
+	b.WriteString(s[start:])
+	b.WriteByte('"')
 }
 
 // formatNumber is ECMAScript Number::toString(10) as JSON.stringify uses it
@@ -606,7 +585,7 @@ func cut(s string, sep byte) (string, string, bool) {
 func stringifyCompact(v any) string {
 	var w jsonWriter
 	w.value(v)
-	return w.buf.string()
+	return w.buf.String()
 }
 
 // jsonRoundTrip is JSON.parse(JSON.stringify(v)) for values without functions.

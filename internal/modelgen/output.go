@@ -169,7 +169,7 @@ func (r *run) writeFields(w *jsonWriter, fs []*field) error {
 		w.propKey(&ff, "isRequired")
 		w.bool(!f.isNullable)
 		w.propKey(&ff, "attributes")
-		w.buf.writeString("[]")
+		w.buf.WriteString("[]")
 		if f.listNullable != listNullableUnset {
 			w.propKey(&ff, "isArrayNullable")
 			w.bool(f.listNullable == listNullableTrue)
@@ -282,13 +282,13 @@ func (r *run) writeModel(w *jsonWriter, m *model) error {
 	writeJSONString(&w.buf, r.plural(m.name))
 	w.propKey(&first, "attributes")
 	if len(m.directives) == 0 {
-		w.buf.writeString("[]")
+		w.buf.WriteString("[]")
 	} else {
-		w.buf.writeByte('[')
+		w.buf.WriteByte('[')
 		w.depth++
 		for i, d := range m.directives {
 			if i > 0 {
-				w.buf.writeByte(',')
+				w.buf.WriteByte(',')
 			}
 			w.newline()
 			w.beginObject()
@@ -301,7 +301,7 @@ func (r *run) writeModel(w *jsonWriter, m *model) error {
 		}
 		w.depth--
 		w.newline()
-		w.buf.writeByte(']')
+		w.buf.WriteByte(']')
 	}
 	if r.target == targetIntrospection {
 		var pkf *field
@@ -403,8 +403,8 @@ func (r *run) writeModelsAndNonModels(w *jsonWriter, first *bool, nonModelsFirst
 func (r *run) modelsJSON() (string, error) {
 	version := r.computeVersion()
 	w := &jsonWriter{indent: 4}
-	w.buf.grow(r.sizeHint)
-	w.buf.writeString(modelsPrefix)
+	w.buf.Grow(r.sizeHint)
+	w.buf.WriteString(modelsPrefix)
 	w.beginObject()
 	first := true
 	if err := r.writeModelsAndNonModels(w, &first, false); err != nil {
@@ -415,14 +415,14 @@ func (r *run) modelsJSON() (string, error) {
 	w.propKey(&first, "version")
 	writeJSONString(&w.buf, version)
 	w.endObject(false)
-	w.buf.writeByte(';')
-	return w.buf.string(), nil
+	w.buf.WriteByte(';')
+	return w.buf.String(), nil
 }
 
 // introspectionJSON is model-introspection.json.
 func (r *run) introspectionJSON() (string, error) {
 	w := &jsonWriter{indent: 4}
-	w.buf.grow(r.sizeHint)
+	w.buf.Grow(r.sizeHint)
 	w.beginObject()
 	first := true
 	w.propKey(&first, "version")
@@ -457,7 +457,7 @@ func (r *run) introspectionJSON() (string, error) {
 		w.endObject(ff)
 	}
 	w.endObject(false)
-	return w.buf.string(), nil
+	return w.buf.String(), nil
 }
 
 func (r *run) writeOperations(w *jsonWriter, first *bool, section string, ops []*field) error {
@@ -566,74 +566,74 @@ func (r *run) computeVersion() string {
 	}
 	slices.SortStableFunc(entries, func(a, b entry) int { return compareUTF16(a.m.name, b.m.name) })
 	w := &jsonWriter{}
-	w.buf.grow(6*r.sizeHint/16 + 1024)
-	w.buf.writeByte('[')
+	w.buf.Grow(6*r.sizeHint/16 + 1024)
+	w.buf.WriteByte('[')
 	for i, e := range entries {
 		if i > 0 {
-			w.buf.writeByte(',')
+			w.buf.WriteByte(',')
 		}
-		w.buf.writeString(`{"name":`)
+		w.buf.WriteString(`{"name":`)
 		writeJSONString(&w.buf, e.m.name)
-		w.buf.writeString(`,"directives":[`)
+		w.buf.WriteString(`,"directives":[`)
 		n := 0
 		for _, d := range e.m.directives {
 			if d.name == "primaryKey" || d.name == "index" {
 				if n > 0 {
-					w.buf.writeByte(',')
+					w.buf.WriteByte(',')
 				}
 				n++
 				writeDirectiveJSON(w, d)
 			}
 		}
-		w.buf.writeString(`],"fields":[`)
+		w.buf.WriteString(`],"fields":[`)
 		fs := slices.Clone(e.m.fields)
 		slices.SortStableFunc(fs, func(a, b *field) int { return compareUTF16(a.name, b.name) })
 		for j, f := range fs {
 			if j > 0 {
-				w.buf.writeByte(',')
+				w.buf.WriteByte(',')
 			}
-			w.buf.writeString(`{"name":`)
+			w.buf.WriteString(`{"name":`)
 			writeJSONString(&w.buf, f.name)
-			w.buf.writeString(`,"directives":[`)
+			w.buf.WriteString(`,"directives":[`)
 			n := 0
 			for _, d := range f.directives {
 				switch d.name {
 				case "hasOne", "belongsTo", "hasMany", "manyToMany":
 					if n > 0 {
-						w.buf.writeByte(',')
+						w.buf.WriteByte(',')
 					}
 					n++
 					writeDirectiveJSON(w, d)
 				}
 			}
-			w.buf.writeString(`],"type":`)
+			w.buf.WriteString(`],"type":`)
 			writeJSONString(&w.buf, f.typ)
-			w.buf.writeString(`,"isNullable":`)
+			w.buf.WriteString(`,"isNullable":`)
 			w.bool(f.isNullable)
-			w.buf.writeString(`,"isList":`)
+			w.buf.WriteString(`,"isList":`)
 			w.bool(f.isList)
 			if f.listNullable != listNullableUnset {
-				w.buf.writeString(`,"isListNullable":`)
+				w.buf.WriteString(`,"isListNullable":`)
 				w.bool(f.listNullable == listNullableTrue)
 			}
-			w.buf.writeByte('}')
+			w.buf.WriteByte('}')
 		}
-		w.buf.writeString(`]}`)
+		w.buf.WriteString(`]}`)
 	}
-	w.buf.writeByte(']')
-	r.preimage = w.buf.string()
-	sum := md5.Sum(w.buf.bytes())
+	w.buf.WriteByte(']')
+	r.preimage = w.buf.String()
+	sum := md5.Sum([]byte(r.preimage))
 	return hex.EncodeToString(sum[:])
 }
 
 func writeDirectiveJSON(w *jsonWriter, d *directive) {
-	w.buf.writeString(`{"name":`)
+	w.buf.WriteString(`{"name":`)
 	writeJSONString(&w.buf, d.name)
-	w.buf.writeString(`,"arguments":`)
+	w.buf.WriteString(`,"arguments":`)
 	w.object(d.args)
 	if d.stamped {
-		w.buf.writeString(`,"fieldName":`)
+		w.buf.WriteString(`,"fieldName":`)
 		writeJSONString(&w.buf, d.fieldName)
 	}
-	w.buf.writeByte('}')
+	w.buf.WriteByte('}')
 }

@@ -1,0 +1,74 @@
+// Package modelgen turns an Amplify GraphQL transformer v2 schema into the two
+// outputs of GenerateBackendAPIModels: the DataStore model schema and the model
+// introspection schema, equal (key order, formatting and version hash
+// included) to what @aws-amplify/appsync-modelgen-plugin 2.15.3 produces
+// through @aws-amplify/graphql-generator 0.5.4 with its default options.
+//
+// The rules are those of testdata/FORMAT.md and of the plugin's source; the
+// code follows the plugin's steps one for one, including the JavaScript
+// semantics that reach the output (jsvalue.go: property order, undefined
+// properties, truthiness, spread, JSON.stringify with ECMAScript number
+// formatting; naming.go: pluralize 8.0.0, change-case 4.1.2, graphqlName).
+// Each file holds one group of the plugin's functions (its lib/utils files,
+// and "visitor" for visitors/appsync-visitor.js); the doc comments name the
+// function each Go function reproduces:
+//
+//	schema.go      parsing and the visitor's view of the schema (getTypeInfo,
+//	               graphql-js valueFromASTUntyped and dedentBlockStringValue)
+//	process.go     visitor: the walk (ObjectTypeDefinition and the other
+//	               node visits), sortFields, processDirectives
+//	fields.go      fieldUtils: addFieldToModel, removeFieldFromModel,
+//	               getDirective, getOtherSideBelongsToField;
+//	               process-connections: flattenFieldDirectives
+//	keys.go        process-primary-key, process-index; visitor:
+//	               ensurePrimaryKeyField, ensureIdField; fieldUtils:
+//	               getModelPrimaryKeyComponentFields
+//	timestamps.go  visitor: addTimestampFields
+//	relations.go   visitor: processConnectionDirectivesV2;
+//	               process-connections-v2: processConnectionsV2,
+//	               getConnectedFieldV2, getConnectedFieldForReferences;
+//	               process-connections: makeConnectionAttributeName
+//	hasone.go      process-has-one
+//	hasmany.go     process-has-many
+//	belongsto.go   process-belongs-to
+//	manytomany.go  visitor: processManyToManyDirectives,
+//	               generateIntermediateModel, convertManyToManyDirectives,
+//	               getSortKeyFields, determinePrimaryKeyFieldname
+//	auth.go        visitor: processAuthDirectives; process-auth
+//	output.go      the metadata and introspection visitors (generate,
+//	               getType, getFieldAssociation, ...); visitor: computeVersion
+//
+// Text form: Result.Models is exactly the schema.js that the javascript target
+// writes, "export const schema = " + JSON.stringify(object, null, 4) + ";"
+// (4-space indentation, no trailing newline; FORMAT.md sections 1 and 2);
+// Result.ModelIntrospectionSchema is JSON.stringify(object, null, 4), as
+// model-introspection.json.
+//
+// Where it differs from the official generator, always by rejecting input the
+// official one accepts: the SDL is parsed and validated by gqlparser against
+// the Amplify directive definitions, while graphql-generator builds its
+// schema with validation off. So unknown directives (including @generation
+// and @conversation, which graphql-directives 1.1.1 does not declare) and
+// unknown or missing required directive arguments, non-repeatable directives
+// repeated on one field, duplicate type definitions (graphql-tools would
+// merge them) and invalid interface implementations are errors here. Directive
+// argument values of the wrong kind where the generator would use them as
+// field names (e.g. fields: [1], timestamps: {createdAt: 5}) are errors here
+// instead of odd output.
+//
+// Tests: golden files (testdata/expected, from the shared conformance
+// fixtures) for both primary-key options; the naming vectors; a differential
+// test against the pinned official generator, run as one node process
+// (testdata/ref/driver.mjs, installed by scripts/deps.d/20-modelgen-ref.sh),
+// over seeded random schemas (MODELGEN_DIFF_N, MODELGEN_DIFF_SEED) and
+// hand-written edge cases; FuzzGenerate; generated schemas with a hub model
+// related to every other one (scaling_test.go), pinned by golden files
+// (testdata/manytomany) and checked to cost linear work.
+// BenchmarkProcess_ManyToMany and BenchmarkProcess_BelongsToHub time those
+// at 500 to 4,000 models. BenchmarkGenerateLarge and
+// BenchmarkGenerateLargeProcess time the 200-model schema of gen-large.mjs;
+// node testdata/ref/bench.mjs testdata/large/17-large-200-models.graphql
+// times the official generator (testdata/ref holds copies of the shared
+// reference.mjs, bench.mjs and gen-large.mjs that default to the install
+// there).
+package modelgen
