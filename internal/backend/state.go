@@ -26,7 +26,7 @@ func (sc Scope) hasPartition(p Partition) bool {
 // bucket of a partition in scope, or with AppID only those its storage
 // resources created.
 func (sc Scope) hasBucket(b Bucket) bool {
-	return sc.AppID == "" || strings.HasPrefix(b.Owner, sc.AppID+"/")
+	return sc.AppID == "" || strings.HasPrefix(b.Owner, ownerOf(sc.AppID, ""))
 }
 
 // Reset removes every record within the scope, running jobs included, in one

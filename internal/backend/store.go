@@ -246,7 +246,7 @@ type Token struct {
 type Bucket struct {
 	Name    string    `json:"name"`
 	Created time.Time `json:"created"`
-	// Owner is "app/env" for a bucket a storage resource created; empty for
+	// Owner is ownerOf(app, env) for a bucket a storage resource created; empty for
 	// imported and configured buckets, which outlive their resources.
 	Owner string `json:"owner,omitempty"`
 }

@@ -94,6 +94,7 @@ func Start(ctx context.Context, opts Options, log *slog.Logger) (*Server, error)
 		return nil, err
 	}
 	ctl.SetJobs(svc)
+	ctl.SetState(svc)
 	ln, err := net.Listen("tcp", opts.Listen)
 	if err != nil {
 		store.Close()

@@ -29,7 +29,7 @@ func populate(f *fixture) {
 		orphan.AppID = "gone"
 		check(t, tx.PutJob(p1, &orphan))
 		check(t, tx.PutApp(p3, &backend.App{ID: "c", Name: "C", Created: at(1)}))
-		check(t, tx.PutBucket(p1, &backend.Bucket{Name: "b-a", Owner: "a/dev", Created: at(1)}))
+		check(t, tx.PutBucket(p1, &backend.Bucket{Name: "b-a", Owner: "a\ndev", Created: at(1)}))
 		check(t, tx.PutBucket(p1, &backend.Bucket{Name: "b-imported", Created: at(1)}))
 		check(t, tx.PutBucket(p2, &backend.Bucket{Name: "b-p2", Created: at(1)}))
 		return tx.EnsureSharedBucket(&backend.Bucket{Name: "shared", Created: at(1)})
@@ -64,7 +64,7 @@ func testListings(t *testing.T, h Harness) {
 		}
 		bs, err := tx.OwnedBuckets(p1)
 		check(t, err)
-		same(t, "OwnedBuckets(p1)", bs, []backend.Bucket{{Name: "b-a", Owner: "a/dev", Created: at(1)}, {Name: "b-imported", Created: at(1)}})
+		same(t, "OwnedBuckets(p1)", bs, []backend.Bucket{{Name: "b-a", Owner: "a\ndev", Created: at(1)}, {Name: "b-imported", Created: at(1)}})
 		return nil
 	})
 }
