@@ -3,6 +3,8 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -285,4 +287,112 @@ func TestState_ImportRefuses(t *testing.T) {
 	if code, _ := p.call("GET", "/_amplifylite/state?appId=new", ""); code != 200 {
 		t.Error("the good document was not imported")
 	}
+}
+
+// TestSeed imports a snapshot at start into an empty store only: a restart
+// keeps what changed since.
+func TestSeed(t *testing.T) {
+	// A configured bucket is server configuration, created when each server
+	// starts: none here, so that every read compares.
+	p, sessions := startPopulated(t, func(o *server.Options) { o.Buckets = nil })
+	want := reads(t, p.s.URL, sessions)
+	_, snap := p.call("GET", "/_amplifylite/state", "")
+	file := t.TempDir() + "/seed.json"
+	if err := os.WriteFile(file, []byte(snap), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	start := func() *inproc {
+		opts, err := server.ParseOptions([]string{"--listen", "127.0.0.1:0", "--data-dir", dir, "--job-duration", "87600h", "--token-ttl", "876000h"}, func(k string) string {
+			if k == "AMPLIFYLITE_SEED" {
+				return file
+			}
+			return ""
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := server.Start(context.Background(), opts, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &inproc{t: t, s: s}
+	}
+	q := start()
+	if d := upgradetest.Diff(want, reads(t, q.s.URL, sessions)); d != "" {
+		t.Errorf("a seeded server reads differently:\n%s", d)
+	}
+	q.must("POST", "/_amplifylite/reset", `{"appId":"fx-second"}`)
+	changed := reads(t, q.s.URL, sessions)
+	q.stop()
+	q = start()
+	defer q.stop()
+	if d := upgradetest.Diff(changed, reads(t, q.s.URL, sessions)); d != "" {
+		t.Errorf("a restart imported the seed again:\n%s", d)
+	}
+	// A bad seed stops the start.
+	opts := server.DefaultOptions()
+	opts.Listen, opts.DataDir, opts.Seed = "127.0.0.1:0", t.TempDir(), file+".missing"
+	if s, err := server.Start(context.Background(), opts, nil); err == nil {
+		s.Close(context.Background())
+		t.Error("a missing seed file started a server")
+	}
+}
+
+// TestStateCommand exports a stopped server's state and imports it into
+// another data directory, which then reads identically.
+func TestStateCommand(t *testing.T) {
+	// A configured bucket is server configuration, created when each server
+	// starts: none here, so that every read compares.
+	p, sessions := startPopulated(t, func(o *server.Options) { o.Buckets = nil })
+	want := reads(t, p.s.URL, sessions)
+	dir := t.TempDir()
+	// A data dir with the populated state (imported offline), exported offline.
+	fromDir := t.TempDir()
+	_, snap := p.call("GET", "/_amplifylite/state", "")
+	if code, out := run(t, nil, "state", "import", "--data-dir", fromDir, writeFile(t, snap)); code != 0 {
+		t.Fatalf("state import: %d %s", code, out)
+	}
+	file := filepath.Join(t.TempDir(), "snap.json")
+	if code, out := run(t, map[string]string{"AMPLIFYLITE_DATA_DIR": fromDir}, "state", "export", "--out", file); code != 0 {
+		t.Fatalf("state export: %d %s", code, out)
+	}
+	if code, out := run(t, nil, "state", "import", "--data-dir", dir, "--mode", "replace", file); code != 0 || !strings.Contains(out, "imported") {
+		t.Fatalf("state import: %d %s", code, out)
+	}
+	opts := server.DefaultOptions()
+	opts.Listen, opts.DataDir, opts.JobDuration, opts.TokenTTL = "127.0.0.1:0", dir, 87600*time.Hour, 876000*time.Hour
+	s, err := server.Start(context.Background(), opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	if d := upgradetest.Diff(want, reads(t, s.URL, sessions)); d != "" {
+		t.Errorf("state exported and imported offline reads differently:\n%s", d)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"state"}, 2, "usage"},
+		{[]string{"state", "export", "--data-dir", t.TempDir()}, 1, "no database"},
+		{[]string{"state", "import", "--data-dir", dir}, 2, "usage"},
+		{[]string{"state", "import", "--data-dir", dir, "--mode", "overwrite", file}, 1, "merge or replace"},
+		{[]string{"state", "import", "--data-dir", dir, writeFile(t, `{"format":"amplifylite-state","version":2}`)}, 1, "newer release"},
+		{[]string{"state", "export", "--data-dir", ":memory:"}, 2, "in-memory"},
+	} {
+		if code, out := run(t, nil, tc.args...); code != tc.code || !strings.Contains(out, tc.want) {
+			t.Errorf("%v: %d %s, want %d saying %q", tc.args, code, out, tc.code, tc.want)
+		}
+	}
+}
+
+func writeFile(t *testing.T, content string) string {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "snapshot.json")
+	if err := os.WriteFile(f, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return f
 }
