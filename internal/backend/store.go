@@ -78,6 +78,47 @@ type Tx interface {
 	// EnsureSharedBucket records a bucket visible in every partition,
 	// keeping its first creation time.
 	EnsureSharedBucket(b *Bucket) error
+
+	// Partitions lists every partition that holds a record (shared
+	// buckets aside), by account, then region.
+	Partitions() ([]Partition, error)
+	// AppIDs lists the IDs of the partition's apps and of every app that
+	// still has environments, resources, jobs or tokens without its app
+	// record (RemoveAllBackends with cleanAmplifyApp keeps its jobs), by ID.
+	AppIDs(p Partition) ([]string, error)
+	// AppJobs lists every job of an app, with its Payload, by (Created, ID).
+	AppJobs(p Partition, appID string) ([]Job, error)
+	// Tokens lists an app's challenge tokens by session ID.
+	Tokens(p Partition, appID string) ([]Token, error)
+	// OwnedBuckets lists the partition's own buckets by name, without the
+	// shared ones.
+	OwnedBuckets(p Partition) ([]Bucket, error)
+	// DeleteRecords removes the app's records of the partition (with
+	// appID "", every app's): the app, its environments, resources, jobs
+	// with their listings and tokens; it returns how many of each it
+	// removed. Buckets are left to DeleteBucket.
+	DeleteRecords(p Partition, appID string) (RecordCounts, error)
+}
+
+// RecordCounts counts records by kind: those a reset removed, or a
+// snapshot import wrote.
+type RecordCounts struct {
+	Apps         int `json:"apps"`
+	Environments int `json:"environments"`
+	Resources    int `json:"resources"`
+	Jobs         int `json:"jobs"`
+	Tokens       int `json:"tokens"`
+	Buckets      int `json:"buckets"`
+}
+
+// Add adds o's counts to c.
+func (c *RecordCounts) Add(o RecordCounts) {
+	c.Apps += o.Apps
+	c.Environments += o.Environments
+	c.Resources += o.Resources
+	c.Jobs += o.Jobs
+	c.Tokens += o.Tokens
+	c.Buckets += o.Buckets
 }
 
 // Partition is the unit of isolation: an AWS account in one region.
@@ -205,7 +246,7 @@ type Token struct {
 type Bucket struct {
 	Name    string    `json:"name"`
 	Created time.Time `json:"created"`
-	// Owner is "app/env" for a bucket a storage resource created; empty for
+	// Owner is ownerOf(app, env) for a bucket a storage resource created; empty for
 	// imported and configured buckets, which outlive their resources.
 	Owner string `json:"owner,omitempty"`
 }

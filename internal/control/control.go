@@ -69,7 +69,8 @@ type Plane struct {
 	journal *journal
 	events  *hub
 	metrics *metrics
-	jobs    Jobs // set once by SetJobs, before the server serves
+	jobs    Jobs  // set once by SetJobs, before the server serves
+	state   State // set once by SetState, before the server serves
 
 	closeOnce sync.Once
 	done      chan struct{} // closed by Close: event streams end
@@ -140,6 +141,10 @@ func (p *Plane) routes() []route {
 		{"GET", jobsConfigPath, admin, p.getJobsConfig},
 		{"PUT", jobsConfigPath, admin, p.putJobsConfig},
 		{"POST", jobsAdvancePath, admin, p.advanceJobs},
+
+		{"POST", resetPath, admin, p.reset},
+		{"GET", statePath, admin, p.exportState},
+		{"POST", statePath, admin, p.importState},
 	}
 }
 

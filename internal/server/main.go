@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"os"
 	"os/signal"
 	"path/filepath"
 	"syscall"
@@ -19,6 +20,10 @@ import (
 
 const usage = `usage: amplifylite serve [flags]             run the server (amplifylite serve -h lists flags)
        amplifylite check [--data-dir DIR]  check the stopped server's database: exit 0 sound, 1 damaged, 2 not checked
+       amplifylite state export [--data-dir DIR] [--out FILE]
+                                           export the stopped server's state as a snapshot
+       amplifylite state import [--data-dir DIR] [--mode merge|replace] FILE
+                                           import a snapshot into the stopped server's database
        amplifylite version                 print the version`
 
 // dbFile is the database file's name in the data directory (as openStore
@@ -37,6 +42,8 @@ func Main(args []string, getenv func(string) string, stderr io.Writer) int {
 		return 0
 	case "check":
 		return check(args[1:], getenv, stderr)
+	case "state":
+		return stateCommand(args[1:], getenv, os.Stdout, stderr)
 	case "serve":
 	default:
 		fmt.Fprintln(stderr, usage)

@@ -38,6 +38,10 @@ type Options struct {
 	// JournalSize is how many API requests GET /_amplifylite/requests keeps.
 	// --journal-size, AMPLIFYLITE_JOURNAL_SIZE.
 	JournalSize int
+	// Seed is a snapshot file (GET /_amplifylite/state) imported at start
+	// when the store holds no record, so that restarts keep their state.
+	// --seed, AMPLIFYLITE_SEED.
+	Seed string
 
 	// Limits of the HTTP server, so that slow, stuck or idle clients cannot
 	// hold connections (and file descriptors) forever. Zero means no limit;
@@ -100,6 +104,7 @@ func ParseOptions(args []string, getenv func(string) string) (Options, error) {
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	creds := fs.String("credentials", "", "comma-separated AKID:SECRET[:ACCOUNT] that must sign every request (default: accept any)")
 	fs.StringVar(&o.AdminToken, "admin-token", o.AdminToken, "with --credentials, the bearer token the control plane (/_amplifylite/) requires; without one it is closed")
+	fs.StringVar(&o.Seed, "seed", o.Seed, "snapshot file (GET /_amplifylite/state) to import at start when the store is empty")
 	fs.IntVar(&o.JournalSize, "journal-size", o.JournalSize, "API requests kept by the request journal (GET /_amplifylite/requests)")
 	fs.DurationVar(&o.ReadHeaderTimeout, "read-header-timeout", o.ReadHeaderTimeout, "time to receive a request's headers (0 = no limit)")
 	fs.DurationVar(&o.ReadTimeout, "read-timeout", o.ReadTimeout, "time to receive a request's body after its headers; slower clients get 408 (0 = no limit)")
@@ -108,7 +113,7 @@ func ParseOptions(args []string, getenv func(string) string) (Options, error) {
 	fs.IntVar(&o.MaxHeaderBytes, "max-header-bytes", o.MaxHeaderBytes, "largest request line and headers; larger requests get 431 (0 = net/http's 1 MiB)")
 	fs.IntVar(&o.MaxConnections, "max-connections", o.MaxConnections, "connections served at once; at the cap the longest-idle one is closed, or new ones wait (0 = no limit)")
 	// Environment first, so that flags given on the command line win.
-	for _, name := range []string{"listen", "data-dir", "database-url", "job-duration", "job-retention", "token-ttl", "region", "buckets", "log-level", "credentials", "admin-token", "journal-size",
+	for _, name := range []string{"listen", "data-dir", "database-url", "job-duration", "job-retention", "token-ttl", "region", "buckets", "log-level", "credentials", "admin-token", "journal-size", "seed",
 		"read-header-timeout", "read-timeout", "write-timeout", "idle-timeout", "max-header-bytes", "max-connections"} {
 		env := "AMPLIFYLITE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
 		if v := getenv(env); v != "" {

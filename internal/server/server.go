@@ -94,6 +94,13 @@ func Start(ctx context.Context, opts Options, log *slog.Logger) (*Server, error)
 		return nil, err
 	}
 	ctl.SetJobs(svc)
+	ctl.SetState(svc)
+	if opts.Seed != "" {
+		if err := seed(ctx, svc, opts.Seed, log); err != nil {
+			store.Close()
+			return nil, err
+		}
+	}
 	ln, err := net.Listen("tcp", opts.Listen)
 	if err != nil {
 		store.Close()

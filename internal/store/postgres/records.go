@@ -65,4 +65,38 @@ var dialect = record.Dialect{
 		WHERE status = 'RUNNING' AND due <= $1
 		ORDER BY due, account, region, app_id, job_id LIMIT $2`,
 	NextDue: `SELECT data FROM jobs WHERE status = 'RUNNING' ORDER BY due LIMIT 1`,
+
+	Partitions: `SELECT account, region FROM (
+			SELECT account, region FROM apps
+			UNION SELECT account, region FROM envs
+			UNION SELECT account, region FROM resources
+			UNION SELECT account, region FROM jobs
+			UNION SELECT account, region FROM tokens
+			UNION SELECT account, region FROM buckets
+		) p ORDER BY account, region`,
+	AppIDs: `SELECT app_id FROM (
+			SELECT app_id FROM apps WHERE account = $1 AND region = $2
+			UNION SELECT app_id FROM envs WHERE account = $1 AND region = $2
+			UNION SELECT app_id FROM resources WHERE account = $1 AND region = $2
+			UNION SELECT app_id FROM jobs WHERE account = $1 AND region = $2
+			UNION SELECT app_id FROM tokens WHERE account = $1 AND region = $2
+		) a ORDER BY app_id`,
+	AppJobs: `SELECT data, payload FROM jobs WHERE account = $1 AND region = $2 AND app_id = $3
+		ORDER BY created, job_id`,
+	Tokens:       `SELECT data FROM tokens WHERE account = $1 AND region = $2 AND app_id = $3 ORDER BY session_id`,
+	OwnedBuckets: `SELECT data FROM buckets WHERE account = $1 AND region = $2 ORDER BY name`,
+	DeleteRecords: []record.Removal{
+		{Kind: "", Count: "",
+			Delete: `DELETE FROM job_envs WHERE account = $1 AND region = $2 AND ($3 = '' OR app_id = $3)`},
+		{Kind: "jobs", Count: `SELECT count(*) FROM jobs WHERE account = $1 AND region = $2 AND ($3 = '' OR app_id = $3)`,
+			Delete: `DELETE FROM jobs WHERE account = $1 AND region = $2 AND ($3 = '' OR app_id = $3)`},
+		{Kind: "resources", Count: `SELECT count(*) FROM resources WHERE account = $1 AND region = $2 AND ($3 = '' OR app_id = $3)`,
+			Delete: `DELETE FROM resources WHERE account = $1 AND region = $2 AND ($3 = '' OR app_id = $3)`},
+		{Kind: "environments", Count: `SELECT count(*) FROM envs WHERE account = $1 AND region = $2 AND ($3 = '' OR app_id = $3)`,
+			Delete: `DELETE FROM envs WHERE account = $1 AND region = $2 AND ($3 = '' OR app_id = $3)`},
+		{Kind: "tokens", Count: `SELECT count(*) FROM tokens WHERE account = $1 AND region = $2 AND ($3 = '' OR app_id = $3)`,
+			Delete: `DELETE FROM tokens WHERE account = $1 AND region = $2 AND ($3 = '' OR app_id = $3)`},
+		{Kind: "apps", Count: `SELECT count(*) FROM apps WHERE account = $1 AND region = $2 AND ($3 = '' OR app_id = $3)`,
+			Delete: `DELETE FROM apps WHERE account = $1 AND region = $2 AND ($3 = '' OR app_id = $3)`},
+	},
 }

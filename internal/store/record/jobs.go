@@ -143,3 +143,28 @@ func (r Records) NextDue() (time.Time, bool, error) {
 	}
 	return j.Due, true, nil
 }
+
+// AppJobs lists every job of the app with its payload, by (created, job_id).
+func (r Records) AppJobs(p backend.Partition, appID string) ([]backend.Job, error) {
+	rows, err := r.DB.Query(r.Dialect.AppJobs, p.Account, p.Region, appID)
+	if err != nil {
+		return nil, Wrap("list app jobs", err)
+	}
+	defer rows.Close()
+	var out []backend.Job
+	for rows.Next() {
+		var data, payload []byte
+		if err := rows.Scan(&data, &payload); err != nil {
+			return nil, Wrap("list app jobs", err)
+		}
+		var j backend.Job
+		if err := json.Unmarshal(data, &j); err != nil {
+			return nil, Wrap("list app jobs", err)
+		}
+		if len(payload) > 0 {
+			j.Payload = payload
+		}
+		out = append(out, j)
+	}
+	return out, Wrap("list app jobs", rows.Err())
+}

@@ -91,6 +91,29 @@ type Dialect struct {
 	DueJobs string
 	// NextDue returns the data of the RUNNING job due first.
 	NextDue string
+
+	// Partitions returns (account, region) of every partition with a
+	// record in any table but shared_buckets, ordered.
+	Partitions string
+	// AppIDs returns the app_id of every app of (account, region) with a
+	// record in any table, ordered.
+	AppIDs string
+	// AppJobs returns (data, payload) of every job of (account, region,
+	// app_id) by (created, job_id).
+	AppJobs string
+	// Tokens lists (account, region, app_id)'s tokens by session_id;
+	// OwnedBuckets lists (account, region)'s own buckets by name.
+	Tokens, OwnedBuckets string
+	// DeleteRecords removes an app's records, in order; each statement
+	// takes (account, region, app_id), where app_id '' means every app.
+	DeleteRecords []Removal
+}
+
+// Removal deletes one table's rows of an app (DeleteRecords). Count, run
+// first, counts them when Kind names a kind of record
+// (backend.RecordCounts' JSON names); "" is not counted.
+type Removal struct {
+	Kind, Count, Delete string
 }
 
 // Records implements the backend.Tx methods both stores share, on DB.
@@ -267,4 +290,68 @@ func Wrap(op string, err error) error {
 		return nil
 	}
 	return fmt.Errorf("%s: %w", op, err)
+}
+
+// Partitions lists every partition holding a record, shared buckets aside.
+func (r Records) Partitions() ([]backend.Partition, error) {
+	rows, err := r.DB.Query(r.Dialect.Partitions)
+	if err != nil {
+		return nil, Wrap("list partitions", err)
+	}
+	defer rows.Close()
+	var out []backend.Partition
+	for rows.Next() {
+		var p backend.Partition
+		if err := rows.Scan(&p.Account, &p.Region); err != nil {
+			return nil, Wrap("list partitions", err)
+		}
+		out = append(out, p)
+	}
+	return out, Wrap("list partitions", rows.Err())
+}
+
+// AppIDs lists the IDs of every app of the partition that has a record of
+// any kind.
+func (r Records) AppIDs(p backend.Partition) ([]string, error) {
+	rows, err := r.DB.Query(r.Dialect.AppIDs, p.Account, p.Region)
+	if err != nil {
+		return nil, Wrap("list app IDs", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, Wrap("list app IDs", err)
+		}
+		out = append(out, id)
+	}
+	return out, Wrap("list app IDs", rows.Err())
+}
+
+func (r Records) Tokens(p backend.Partition, appID string) ([]backend.Token, error) {
+	return list[backend.Token](r, "list tokens", r.Dialect.Tokens, p.Account, p.Region, appID)
+}
+
+func (r Records) OwnedBuckets(p backend.Partition) ([]backend.Bucket, error) {
+	return list[backend.Bucket](r, "list owned buckets", r.Dialect.OwnedBuckets, p.Account, p.Region)
+}
+
+// DeleteRecords counts, then deletes, each kind of the app's records (every
+// app's with appID "").
+func (r Records) DeleteRecords(p backend.Partition, appID string) (backend.RecordCounts, error) {
+	var c backend.RecordCounts
+	counts := map[string]*int{"apps": &c.Apps, "environments": &c.Environments, "resources": &c.Resources,
+		"jobs": &c.Jobs, "tokens": &c.Tokens}
+	for _, rm := range r.Dialect.DeleteRecords {
+		if n := counts[rm.Kind]; n != nil {
+			if err := r.DB.QueryRow(rm.Count, p.Account, p.Region, appID).Scan(n); err != nil {
+				return c, Wrap("delete records: count "+rm.Kind, err)
+			}
+		}
+		if err := r.DB.Exec(rm.Delete, p.Account, p.Region, appID); err != nil {
+			return c, Wrap("delete records: "+rm.Kind, err)
+		}
+	}
+	return c, nil
 }

@@ -37,6 +37,8 @@ func Run(t *testing.T, h Harness) {
 		{"DueJobs", testDueJobs},
 		{"PurgeJobs", testPurgeJobs},
 		{"Buckets", testBuckets},
+		{"Listings", testListings},
+		{"DeleteRecords", testDeleteRecords},
 		{"Transactions", testTransactions},
 		{"Isolation", testIsolation},
 		{"IsolatedContents", testIsolatedContents},
