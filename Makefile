@@ -3,7 +3,7 @@ GO ?= go
 LISTEN ?= 127.0.0.1:4750
 DATA_DIR ?= ./data
 
-.PHONY: run build test deps vet unit fuzz conformance bench
+.PHONY: run build test deps vet unit fuzz conformance bench mutate
 
 ## run: start the server on its embedded default store.
 run:
@@ -39,3 +39,8 @@ conformance:
 
 bench:
 	./bench/run.sh
+
+## mutate: mutation testing (gremlins) of the main packages, written to docs/MUTANTS.md; slow, run
+## before a release, not part of test. PKGS="internal/jobs internal/sigv4" narrows it.
+mutate:
+	./scripts/mutate.sh $(PKGS)
