@@ -324,3 +324,25 @@ func testDueJobs(t *testing.T, h Harness) {
 		t.Errorf("NextDue after reschedule = %v, %v; want %v, true", tm, ok, at(120))
 	}
 }
+
+// testDueJobsNoLimit: a limit of zero or less lists every due job.
+func testDueJobsNoLimit(t *testing.T, h Harness) {
+	f := open(t, h)
+	f.update(func(tx backend.Tx) error {
+		for i := range 3 {
+			j := job(fmt.Sprint("j", i), 1, backend.StatusRunning, "Op", "dev")
+			check(t, tx.PutJob(p1, &j))
+		}
+		return nil
+	})
+	f.view(func(tx backend.Tx) error {
+		for _, limit := range []int{0, -1} {
+			refs, err := tx.DueJobs(at(1_000_000), limit)
+			check(t, err)
+			if len(refs) != 3 {
+				t.Errorf("DueJobs(limit %d): %d jobs, want all 3", limit, len(refs))
+			}
+		}
+		return nil
+	})
+}

@@ -35,6 +35,7 @@ func Run(t *testing.T, h Harness) {
 		{"Tokens", testTokens},
 		{"Jobs", testJobs},
 		{"DueJobs", testDueJobs},
+		{"DueJobsNoLimit", testDueJobsNoLimit},
 		{"PurgeJobs", testPurgeJobs},
 		{"Buckets", testBuckets},
 		{"Listings", testListings},
