@@ -194,9 +194,9 @@ type ProductDetails {
 func authConfig(method string, social bool) map[string]any {
 	up := map[string]any{
 		"signInMethod": method, "userPoolName": "pool", "requiredSignUpAttributes": []string{"EMAIL", "NAME"},
-		"mfa":            map[string]any{"MFAMode": "OPTIONAL", "settings": map[string]any{"mfaTypes": []string{"TOTP", "SMS"}, "smsMessage": "Your code is {####}"}},
-		"passwordPolicy": map[string]any{"minimumLength": 10, "additionalConstraints": []string{"REQUIRE_DIGIT", "REQUIRE_UPPERCASE", "REQUIRE_SYMBOL"}},
-		"forgotPassword": map[string]any{"deliveryMethod": "EMAIL", "emailSettings": map[string]any{"emailSubject": "Reset", "emailMessage": "Code {####}"}},
+		"mfa":                 map[string]any{"MFAMode": "OPTIONAL", "settings": map[string]any{"mfaTypes": []string{"TOTP", "SMS"}, "smsMessage": "Your code is {####}"}},
+		"passwordPolicy":      map[string]any{"minimumLength": 10, "additionalConstraints": []string{"REQUIRE_DIGIT", "REQUIRE_UPPERCASE", "REQUIRE_SYMBOL"}},
+		"forgotPassword":      map[string]any{"deliveryMethod": "EMAIL", "emailSettings": map[string]any{"emailSubject": "Reset", "emailMessage": "Code {####}"}},
 		"verificationMessage": map[string]any{"deliveryMethod": "EMAIL", "emailSettings": map[string]any{"emailSubject": "Verify", "emailMessage": "Code {####}"}},
 	}
 	if social {
