@@ -59,6 +59,8 @@ type Service struct {
 	gen    atomic.Uint64 // write generation, see update
 	policy jobPolicy     // how jobs finish (jobcontrol.go)
 	cache  *readCache    // nil when the store is shared
+	// browsed caches Browse's reads (browse.go), when cache is set.
+	browsed browseCache
 }
 
 // New returns a Service on store. It records the configured buckets.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -110,6 +111,7 @@ type BrowseOptions struct {
 // selects, in one transaction.
 func (s *Service) Browse(ctx context.Context, f BrowseFilter, o BrowseOptions) (*Browse, error) {
 	out := &Browse{Apps: map[Partition][]AppSummary{}}
+	gen := s.gen.Load()
 	ops := map[string]bool{}
 	err := s.store.View(ctx, func(tx Tx) error {
 		parts, err := tx.Partitions()
@@ -129,7 +131,7 @@ func (s *Service) Browse(ctx context.Context, f BrowseFilter, o BrowseOptions) (
 				if f.AppID != "" && id != f.AppID {
 					continue
 				}
-				app, jobs, err := browseApp(tx, p, id)
+				app, jobs, err := s.browseApp(tx, gen, p, id)
 				if err != nil {
 					return err
 				}
@@ -178,9 +180,59 @@ func (s *Service) Browse(ctx context.Context, f BrowseFilter, o BrowseOptions) (
 	return out, nil
 }
 
-// browseApp reads one app (which may have no record) and its jobs, without
-// their payloads.
-func browseApp(tx Tx, p Partition, id string) (AppSummary, []Job, error) {
+// browsed is an app as Browse read it at a write generation.
+type browsed struct {
+	gen  uint64
+	app  AppSummary
+	jobs []Job
+}
+
+// browseCache keeps the apps Browse read at the current write generation:
+// a console that pages through 10,000 jobs reads them once, not per page.
+// Like readCache, it is used only when the store is not shared.
+type browseCache struct {
+	mu   sync.Mutex
+	apps map[browseKey]browsed
+}
+
+type browseKey struct {
+	p  Partition
+	id string
+}
+
+// browseApp reads one app and its jobs from the cache, or the store.
+func (s *Service) browseApp(tx Tx, gen uint64, p Partition, id string) (AppSummary, []Job, error) {
+	if s.cache == nil {
+		return readBrowsedApp(tx, p, id)
+	}
+	k := browseKey{p, id}
+	s.browsed.mu.Lock()
+	b, ok := s.browsed.apps[k]
+	s.browsed.mu.Unlock()
+	if ok && b.gen == gen {
+		return b.app, b.jobs, nil
+	}
+	app, jobs, err := readBrowsedApp(tx, p, id)
+	if err != nil {
+		return app, jobs, err
+	}
+	s.browsed.mu.Lock()
+	if s.browsed.apps == nil || len(s.browsed.apps) > 10_000 {
+		s.browsed.apps = map[browseKey]browsed{}
+	}
+	for k2, v := range s.browsed.apps { // entries of older generations are dead
+		if v.gen != gen {
+			delete(s.browsed.apps, k2)
+		}
+	}
+	s.browsed.apps[k] = browsed{gen: gen, app: app, jobs: jobs}
+	s.browsed.mu.Unlock()
+	return app, jobs, nil
+}
+
+// readBrowsedApp reads one app (which may have no record) and its jobs,
+// without their payloads.
+func readBrowsedApp(tx Tx, p Partition, id string) (AppSummary, []Job, error) {
 	out := AppSummary{ID: id}
 	app, err := tx.App(p, id)
 	if err != nil {
