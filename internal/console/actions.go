@@ -75,6 +75,16 @@ func partitionOf(r *http.Request) (backend.Partition, error) {
 	return p, nil
 }
 
+// target reads a form's partition and the values it must have.
+func target(r *http.Request, names ...string) (backend.Partition, []string, error) {
+	p, err := partitionOf(r)
+	if err != nil {
+		return p, nil, err
+	}
+	v, err := required(r, names...)
+	return p, v, err
+}
+
 // required reads form values that must not be empty.
 func required(r *http.Request, names ...string) ([]string, error) {
 	out := make([]string, len(names))
@@ -92,11 +102,7 @@ func jobMessage(what string, status, id *string) string {
 }
 
 func (c *Console) createBackend(r *http.Request) (string, error) {
-	p, err := partitionOf(r)
-	if err != nil {
-		return "", err
-	}
-	v, err := required(r, "app", "env")
+	p, v, err := target(r, "app", "env")
 	if err != nil {
 		return "", err
 	}
@@ -116,11 +122,7 @@ func (c *Console) createBackend(r *http.Request) (string, error) {
 }
 
 func (c *Console) cloneBackend(r *http.Request) (string, error) {
-	p, err := partitionOf(r)
-	if err != nil {
-		return "", err
-	}
-	v, err := required(r, "app", "env", "target")
+	p, v, err := target(r, "app", "env", "target")
 	if err != nil {
 		return "", err
 	}
@@ -132,11 +134,7 @@ func (c *Console) cloneBackend(r *http.Request) (string, error) {
 }
 
 func (c *Console) deleteBackend(r *http.Request) (string, error) {
-	p, err := partitionOf(r)
-	if err != nil {
-		return "", err
-	}
-	v, err := required(r, "app", "env")
+	p, v, err := target(r, "app", "env")
 	if err != nil {
 		return "", err
 	}
@@ -148,11 +146,7 @@ func (c *Console) deleteBackend(r *http.Request) (string, error) {
 }
 
 func (c *Console) removeAll(r *http.Request) (string, error) {
-	p, err := partitionOf(r)
-	if err != nil {
-		return "", err
-	}
-	v, err := required(r, "app")
+	p, v, err := target(r, "app")
 	if err != nil {
 		return "", err
 	}
@@ -169,11 +163,7 @@ func (c *Console) removeAll(r *http.Request) (string, error) {
 
 // forceJob finishes a RUNNING job now, as UpdateBackendJob does.
 func (c *Console) forceJob(r *http.Request) (string, error) {
-	p, err := partitionOf(r)
-	if err != nil {
-		return "", err
-	}
-	v, err := required(r, "app", "env", "job", "status")
+	p, v, err := target(r, "app", "env", "job", "status")
 	if err != nil {
 		return "", err
 	}
