@@ -12,7 +12,7 @@ import (
 // checkEscapes rejects a \u escape in a string literal that is not followed
 // by four hexadecimal digits (graphql-js 15's lexer has no braced \u{...}
 // form), as "Syntax Error: Invalid character escape sequence: \u....", at
-// the backslash. Comments and block strings (which have no escapes) are
+// the u. Comments and block strings (which have no escapes) are
 // skipped.
 func checkEscapes(sdl string) error {
 	if !strings.Contains(sdl, `\u`) {
@@ -56,7 +56,7 @@ func checkEscapes(sdl string) error {
 					if sdl[j+1] == 'u' && !isHex4(sdl[j+2:]) {
 						advance(sdl[i:j])
 						end := min(j+6, len(sdl))
-						return &SchemaError{Line: line, Column: col, Message: "Syntax Error: Invalid character escape sequence: " + sdl[j:end] + "."}
+						return &SchemaError{Line: line, Column: col + 1, Message: "Syntax Error: Invalid character escape sequence: " + sdl[j:end] + "."}
 					}
 					j++
 				}
