@@ -30,14 +30,26 @@ type merger struct {
 	names      []string                   // the merged definitions' names, in order
 	defs       map[string]*ast.Definition // the validated definition of each
 	pieces     map[string][]piece         // the nodes of the names written more than once
-	repeatable func(string) bool
+	repeatable map[string]bool            // the directives declared repeatable
+	typeAt     map[string]int             // the node index where each name first appears
+	replacing  []int                      // typeAt of the types named like repeatable directives
+	keys       map[*ast.Value]map[string]bool
 }
 
-// piece is one node's own content, as written.
+// piece is one node's own content, as written, and its place among the nodes.
 type piece struct {
+	at     int
 	fields ast.FieldList
 	dirs   ast.DirectiveList
 	vals   ast.EnumValueList
+}
+
+// isRepeatable is whether directive name counts as repeatable when node at
+// is merged: graphql-tools keeps the directive definitions and the types in
+// one map, so a type of the same name merged earlier has replaced it.
+func (m *merger) isRepeatable(name string, at int) bool {
+	t, ok := m.typeAt[name]
+	return m.repeatable[name] && !(ok && t < at)
 }
 
 // newMerger plans the merge of the user's definitions and extensions. base
@@ -70,17 +82,21 @@ func newMerger(user *ast.SchemaDocument, s *ast.Schema, base map[*ast.Definition
 			repeatable[d.Name] = d.IsRepeatable
 		}
 	}
-	m := &merger{defs: map[string]*ast.Definition{}, pieces: map[string][]piece{}}
-	for _, n := range nodes {
+	m := &merger{defs: map[string]*ast.Definition{}, pieces: map[string][]piece{}, repeatable: repeatable,
+		typeAt: map[string]int{}, keys: map[*ast.Value]map[string]bool{}}
+	for i, n := range nodes {
 		name := n.def.Name
 		if !slot[name] {
 			slot[name] = true
 			order = append(order, name)
 		}
-		p := piece{n.def.Fields, n.def.Directives, n.def.EnumValues}
+		if _, ok := m.typeAt[name]; !ok {
+			m.typeAt[name] = i
+		}
+		p := piece{i, n.def.Fields, n.def.Directives, n.def.EnumValues}
 		if !n.ext {
 			b := base[n.def]
-			p = piece{p.fields[:b[0]], p.dirs[:b[1]], p.vals[:b[2]]}
+			p = piece{i, p.fields[:b[0]], p.dirs[:b[1]], p.vals[:b[2]]}
 		}
 		m.pieces[name] = append(m.pieces[name], p)
 		if def := s.Types[name]; def != nil {
@@ -92,14 +108,16 @@ func newMerger(user *ast.SchemaDocument, s *ast.Schema, base map[*ast.Definition
 			delete(m.pieces, name)
 		}
 	}
+	for name, rep := range repeatable {
+		if t, ok := m.typeAt[name]; rep && ok {
+			m.replacing = append(m.replacing, t)
+		}
+	}
 	for _, name := range order {
 		if m.defs[name] != nil {
 			m.names = append(m.names, name)
 		}
 	}
-	// A type under a directive's name replaces its definition: that
-	// directive is not repeatable when the types are merged.
-	m.repeatable = func(name string) bool { return repeatable[name] && m.defs[name] == nil }
 	return m
 }
 
@@ -125,18 +143,12 @@ func (m *merger) merge() (changed bool, err error) {
 			continue
 		}
 		def := m.defs[name]
-		def.Fields = slices.Clone(ps[0].fields)
-		def.Directives = slices.Clone(ps[0].dirs)
-		def.EnumValues = slices.Clone(ps[0].vals)
-		for _, p := range ps[1:] {
-			var c bool
-			if def.Directives, c, err = mergeDirectives(p.dirs, def.Directives, m.repeatable, name); err != nil {
-				return false, err
-			}
-			changed = changed || c
-			def.Fields = mergeFields(p.fields, def.Fields)
-			def.EnumValues = mergeEnumValues(p.vals, def.EnumValues)
+		def.Fields, def.EnumValues = mergeFields(ps), mergeEnumValues(ps)
+		c, err := m.mergeDirectives(def, ps)
+		if err != nil {
+			return false, err
 		}
+		changed = changed || c
 	}
 	return changed, nil
 }
@@ -148,77 +160,106 @@ func posStart(p *ast.Position) int {
 	return p.Start
 }
 
-// mergeFields is mergeFields: existing fields, then the new ones. (A field
-// defined again is an error before this point.)
-func mergeFields(newer, existing ast.FieldList) ast.FieldList {
-	out := existing
-	for _, f := range newer {
-		if out.ForName(f.Name) == nil {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// mergeEnumValues is mergeEnumValues: the new node's values, then the
-// existing ones it does not repeat.
-func mergeEnumValues(newer, existing ast.EnumValueList) ast.EnumValueList {
-	out := slices.Clone(newer)
-	for _, v := range existing {
-		if out.ForName(v.Name) == nil {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-// mergeDirectives is graphql-tools' mergeDirectives(newer, existing): the
-// existing directives (a non-repeatable one written twice folded into its
-// first occurrence), then each new directive, folded into an existing one
-// of its name unless it is repeatable. Folding merges the arguments as
-// mergeArguments does, changing the existing argument nodes in place as
-// graphql-tools does.
-func mergeDirectives(newer, existing ast.DirectiveList, repeatable func(string) bool, typeName string) (_ ast.DirectiveList, changed bool, err error) {
-	result := make(ast.DirectiveList, 0, len(existing)+len(newer))
-	fold := func(d, into *ast.Directive) error {
-		args, c, err := mergeDirectiveArgs(d.Arguments, into.Arguments, d.Name, typeName)
-		changed = changed || c
-		d.Arguments = args
-		return err
-	}
-	for _, d := range existing {
-		first := result.ForName(d.Name)
-		if first != nil && !repeatable(d.Name) {
-			// deduplicateDirectives: the merged list goes to the dropped
-			// node; what stays is the in-place change to the first's.
-			if err := fold(d, first); err != nil {
-				return nil, false, err
+// mergeFields is mergeFields over all the pieces: earlier pieces' fields
+// first. (A field defined again is an error before this point; it would
+// stay where it first was.)
+func mergeFields(ps []piece) ast.FieldList {
+	var out ast.FieldList
+	seen := map[string]bool{}
+	for _, p := range ps {
+		for _, f := range p.fields {
+			if !seen[f.Name] {
+				seen[f.Name] = true
+				out = append(out, f)
 			}
-			continue
 		}
-		result = append(result, d)
 	}
-	for _, d := range newer {
-		first := result.ForName(d.Name)
-		if first == nil || repeatable(d.Name) {
-			result = append(result, d)
-			continue
-		}
-		args, c, err := mergeDirectiveArgs(d.Arguments, first.Arguments, d.Name, typeName)
-		if err != nil {
-			return nil, false, err
-		}
-		changed = changed || c || len(args) != len(first.Arguments)
-		first.Arguments = args
-	}
-	return result, changed, nil
+	return out
 }
 
-// mergeDirectiveArgs is directives.js's mergeArguments(newer, existing): the
+// mergeEnumValues is mergeEnumValues over all the pieces: each merge puts
+// the new piece's values first, so the last piece's come first.
+func mergeEnumValues(ps []piece) ast.EnumValueList {
+	var out ast.EnumValueList
+	seen := map[string]bool{}
+	for i := len(ps) - 1; i >= 0; i-- {
+		for _, v := range ps[i].vals {
+			if !seen[v.Name] {
+				seen[v.Name] = true
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// mergeDirectives is graphql-tools' mergeDirectives(new, existing) applied
+// piece after piece: the existing directives (on the first merge, a
+// non-repeatable one written twice is folded into its first occurrence,
+// deduplicateDirectives), then each new directive, folded into the
+// existing one of its name unless it is repeatable. Folding merges the
+// arguments (mergeDirectiveArgs), changing the existing directive and
+// argument nodes in place as graphql-tools does.
+func (m *merger) mergeDirectives(def *ast.Definition, ps []piece) (changed bool, err error) {
+	result := slices.Clone(ps[0].dirs)
+	first := map[string]*ast.Directive{} // the first directive of each name in result
+	for k, p := range ps[1:] {
+		if k == 0 || m.repeatableReplacedBetween(ps[k].at, p.at) {
+			// deduplicateDirectives: a later non-repeatable directive is
+			// dropped, its arguments folded into the first one's (the
+			// merged list goes to the dropped node; what stays is the
+			// in-place change to the first one's arguments).
+			kept := result[:0:0]
+			clear(first)
+			for _, d := range result {
+				f := first[d.Name]
+				if f == nil {
+					first[d.Name] = d
+				} else if !m.isRepeatable(d.Name, p.at) {
+					args, c, err := m.mergeDirectiveArgs(d.Arguments, f.Arguments, d.Name, def.Name)
+					if err != nil {
+						return false, err
+					}
+					changed = changed || c
+					d.Arguments = args
+					continue
+				}
+				kept = append(kept, d)
+			}
+			result = kept
+		}
+		for _, d := range p.dirs {
+			f := first[d.Name]
+			if f == nil || m.isRepeatable(d.Name, p.at) {
+				if f == nil {
+					first[d.Name] = d
+				}
+				result = append(result, d)
+				continue
+			}
+			args, c, err := m.mergeDirectiveArgs(d.Arguments, f.Arguments, d.Name, def.Name)
+			if err != nil {
+				return false, err
+			}
+			changed = changed || c || len(args) != len(f.Arguments)
+			f.Arguments = args
+		}
+	}
+	def.Directives = result
+	return changed, nil
+}
+
+// repeatableReplacedBetween reports whether a type named like a repeatable
+// directive first appears after node from and before node to.
+func (m *merger) repeatableReplacedBetween(from, to int) bool {
+	return slices.ContainsFunc(m.replacing, func(t int) bool { return from <= t && t < to })
+}
+
+// mergeDirectiveArgs is directives.js's mergeArguments(new, existing): the
 // existing arguments, then the new ones; an argument in both takes the new
-// value, except that two lists are concatenated without the new items
-// whose value an existing item already has.
-func mergeDirectiveArgs(newer, existing ast.ArgumentList, dirName, typeName string) (_ ast.ArgumentList, changed bool, err error) {
+// value, except that two lists are concatenated, leaving out the new items
+// whose value an existing item already has (deduplicateLists).
+func (m *merger) mergeDirectiveArgs(newer, existing ast.ArgumentList, dirName, typeName string) (_ ast.ArgumentList, changed bool, err error) {
 	result := slices.Clone(existing)
 	for _, a := range newer {
 		i := slices.IndexFunc(result, func(e *ast.Argument) bool { return e.Name == a.Name })
@@ -236,20 +277,29 @@ func mergeDirectiveArgs(newer, existing ast.ArgumentList, dirName, typeName stri
 			// graphql-tools fails reading the values of a non-list.
 			return nil, false, errAt(a.Value.Position, "Unable to merge GraphQL type %q: argument %q of @%s is a list where it is merged with %s", typeName, a.Name, dirName, printValue(a.Value))
 		}
-		source := ex.Value.Children
-		merged := slices.Clone(source)
-		for _, t := range a.Value.Children {
-			key, ok := jsValueKey(t.Value)
-			if ok && slices.ContainsFunc(source, func(s *ast.ChildValue) bool {
-				k, sok := jsValueKey(s.Value)
-				return sok && k == key
-			}) {
-				continue
+		have := m.keys[ex.Value]
+		if have == nil {
+			have = map[string]bool{}
+			for _, c := range ex.Value.Children {
+				if k, ok := jsValueKey(c.Value); ok {
+					have[k] = true
+				}
 			}
-			merged = append(merged, t)
+			m.keys[ex.Value] = have
 		}
-		changed = changed || len(merged) != len(source)
-		ex.Value.Children = merged
+		var add ast.ChildValueList
+		for _, t := range a.Value.Children {
+			if k, ok := jsValueKey(t.Value); !ok || !have[k] {
+				add = append(add, t)
+			}
+		}
+		for _, t := range add {
+			if k, ok := jsValueKey(t.Value); ok {
+				have[k] = true
+			}
+		}
+		changed = changed || len(add) > 0
+		ex.Value.Children = append(ex.Value.Children, add...)
 	}
 	return result, changed, nil
 }
