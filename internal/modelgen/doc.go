@@ -73,12 +73,14 @@
 // fixtures) for both primary-key options; the naming vectors; a differential
 // test against the pinned official generator, run as one node process
 // (testdata/ref/driver.mjs, installed by scripts/deps.d/20-modelgen-ref.sh),
-// over seeded random schemas (MODELGEN_DIFF_N, MODELGEN_DIFF_SEED) and
-// hand-written edge cases; FuzzGenerate; generated schemas with a hub model
+// over seeded random schemas (MODELGEN_DIFF_N, MODELGEN_DIFF_SEED; about
+// two in five with extend definitions), hand-written edge cases and the
+// extension schemas of testdata/extensions; FuzzGenerate; generated schemas with a hub model
 // related to every other one (scaling_test.go), pinned by golden files
 // (testdata/manytomany) and checked to cost linear work.
 // BenchmarkProcess_ManyToMany and BenchmarkProcess_BelongsToHub time those
-// at 500 to 4,000 models. BenchmarkGenerateLarge and
+// at 500 to 4,000 models, BenchmarkProcess_Extensions a model and an enum
+// extended 500 to 4,000 times. BenchmarkGenerateLarge and
 // BenchmarkGenerateLargeProcess time the 200-model schema of gen-large.mjs;
 // node testdata/ref/bench.mjs testdata/large/17-large-200-models.graphql
 // times the official generator (testdata/ref holds copies of the shared
