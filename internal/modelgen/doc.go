@@ -75,9 +75,10 @@
 // (testdata/ref/driver.mjs, installed by scripts/deps.d/20-modelgen-ref.sh),
 // over seeded random schemas (MODELGEN_DIFF_N, MODELGEN_DIFF_SEED; about
 // two in five with extend definitions), hand-written edge cases and the
-// extension schemas of testdata/extensions; FuzzGenerate; generated schemas with a hub model
-// related to every other one (scaling_test.go), pinned by golden files
-// (testdata/manytomany) and checked to cost linear work.
+// extension schemas of testdata/extensions; FuzzGenerate; generated
+// schemas with a hub model related to every other one (scaling_test.go),
+// pinned by golden files (testdata/manytomany) and checked to cost linear
+// work.
 // BenchmarkProcess_ManyToMany and BenchmarkProcess_BelongsToHub time those
 // at 500 to 4,000 models, BenchmarkProcess_Extensions a model and an enum
 // extended 500 to 4,000 times. BenchmarkGenerateLarge and
