@@ -27,13 +27,13 @@ import (
 
 // merger holds what mergeTypeDefs needs to merge the user's definitions.
 type merger struct {
-	names      []string                   // the merged definitions' names, in order
-	defs       map[string]*ast.Definition // the validated definition of each
-	pieces     map[string][]piece         // the nodes of the names written more than once
-	repeatable map[string]bool            // the directives declared repeatable
-	typeAt     map[string]int             // the node index where each name first appears
-	replacing  []int                      // typeAt of the types named like repeatable directives
-	keys       map[*ast.Value]map[string]bool
+	names      []string                       // the merged definitions' names, in order
+	defs       map[string]*ast.Definition     // the validated definition of each
+	pieces     map[string][]piece             // the nodes of the names written more than once
+	repeatable map[string]bool                // the directives declared repeatable
+	typeAt     map[string]int                 // the node index where each name first appears
+	replacing  []int                          // typeAt of the types named like repeatable directives
+	keys       map[*ast.Value]map[string]bool // jsValueKey of the items of each list merged into
 }
 
 // piece is one node's own content, as written, and its place among the nodes.
