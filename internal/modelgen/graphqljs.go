@@ -89,7 +89,8 @@ func isHex4(s string) bool {
 // checkBuiltinDirectives does what buildASTSchema's getDeprecationReason and
 // getSpecifiedByUrl do with graphql-js's own definitions, @deprecated(reason:
 // String) and @specifiedBy(url: String!): read the first such directive on
-// every field, argument, input field and enum value, and every scalar, and
+// every field, argument, input field and enum value, and every scalar but
+// the standard ones, and
 // reject an argument value of another type ("Argument "reason" has invalid
 // value 5.").
 func checkBuiltinDirectives(defs []*ast.Definition, dirs ast.DirectiveDefinitionList) error {
@@ -102,7 +103,7 @@ func checkBuiltinDirectives(defs []*ast.Definition, dirs ast.DirectiveDefinition
 		return nil
 	}
 	for _, def := range defs {
-		if def.Kind == ast.Scalar {
+		if def.Kind == ast.Scalar && !standardScalars[def.Name] {
 			if err := checkBuiltinDirective(def.Directives, "specifiedBy", "url", true); err != nil {
 				return err
 			}
@@ -128,6 +129,10 @@ func checkBuiltinDirectives(defs []*ast.Definition, dirs ast.DirectiveDefinition
 	}
 	return nil
 }
+
+// standardScalars are the scalars buildASTSchema takes from graphql-js
+// rather than from the schema's definition of them.
+var standardScalars = map[string]bool{"String": true, "Int": true, "Float": true, "Boolean": true, "ID": true}
 
 func checkBuiltinDirective(list ast.DirectiveList, name, arg string, required bool) error {
 	d := list.ForName(name)
