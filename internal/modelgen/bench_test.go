@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -71,4 +72,20 @@ func benchmarkSizes(b *testing.B, gen func(n int) string) {
 			}
 		})
 	}
+}
+
+// BenchmarkProcess_Extensions is BenchmarkProcess_ManyToMany for a model and
+// an enum extended N times each, every model extension adding a field and
+// an @auth rule (merged into one list, four times over for schema.js).
+func BenchmarkProcess_Extensions(b *testing.B) {
+	benchmarkSizes(b, extensionsSchema)
+}
+
+func extensionsSchema(n int) string {
+	var sb strings.Builder
+	sb.WriteString("type Post @model @auth(rules: [{allow: owner}]) { id: ID! e: E }\nenum E { A }\n")
+	for i := range n {
+		fmt.Fprintf(&sb, "extend type Post @auth(rules: [{allow: public}]) { f%d: Int }\nextend enum E { V%d }\n", i, i)
+	}
+	return sb.String()
 }

@@ -13,7 +13,8 @@ import (
 // panic, must report rejections as *SchemaError, and must produce JSON.
 func FuzzGenerate(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "schemas", "*.graphql"))
-	for _, file := range files {
+	exts, _ := filepath.Glob(filepath.Join("testdata", "extensions", "*.graphql"))
+	for _, file := range append(files, exts...) {
 		b, err := os.ReadFile(file)
 		if err != nil {
 			f.Fatal(err)

@@ -31,7 +31,13 @@ type jsObject struct {
 	// hasIndexKey is true when some key is an array index, which changes the
 	// enumeration order.
 	hasIndexKey bool
+	// index maps keys to positions once the object is large (an enum's
+	// values can be thousands), so that building it stays linear.
+	index map[string]int
 }
+
+// objectIndexFrom is the size from which an object keeps an index of its keys.
+const objectIndexFrom = 32
 
 type jsProp struct {
 	key string
@@ -48,6 +54,12 @@ func newObject(n int) *jsObject {
 func (o *jsObject) len() int { return len(o.props) }
 
 func (o *jsObject) find(k string) int {
+	if o.index != nil {
+		if i, ok := o.index[k]; ok {
+			return i
+		}
+		return -1
+	}
 	for i := range o.props {
 		if o.props[i].key == k {
 			return i
@@ -63,6 +75,15 @@ func (o *jsObject) set(k string, v any) {
 		return
 	}
 	o.props = append(o.props, jsProp{k, v})
+	switch {
+	case o.index != nil:
+		o.index[k] = len(o.props) - 1
+	case len(o.props) >= objectIndexFrom:
+		o.index = make(map[string]int, 2*len(o.props))
+		for i, p := range o.props {
+			o.index[p.key] = i
+		}
+	}
 	if !o.hasIndexKey && isArrayIndex(k) {
 		o.hasIndexKey = true
 	}

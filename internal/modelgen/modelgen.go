@@ -70,7 +70,11 @@ func generate(schema string, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	if ro.respectPK {
+	modelProtos, err := protosForModels(doc, protos)
+	if err != nil {
+		return Result{}, err
+	}
+	if ro.respectPK && modelProtos == nil {
 		// With custom primary keys on (the default) the two visitors
 		// process the schema identically and differ only in what they
 		// write: process once, write both.
@@ -107,7 +111,10 @@ func generate(schema string, opts Options) (Result, error) {
 		}
 		return Result{Models: models, ModelIntrospectionSchema: intro}, nil
 	}
-	models, _, err := generateTarget(doc, protos, ro, targetModels)
+	if modelProtos == nil {
+		modelProtos = protos
+	}
+	models, _, err := generateTarget(doc, modelProtos, ro, targetModels)
 	if err != nil {
 		return Result{}, err
 	}
@@ -116,6 +123,29 @@ func generate(schema string, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	return Result{Models: models, ModelIntrospectionSchema: intro}, nil
+}
+
+// protosForModels returns the definitions as schema.js sees them when they
+// differ from protos (what model-introspection.json sees), nil otherwise:
+// graphql-generator merges the parsed schema once for the introspection
+// target but four times for the javascript one, and a merge can add to
+// directive arguments again (merger.merge).
+func protosForModels(doc *document, protos []*protoType) ([]*protoType, error) {
+	if doc.merger == nil {
+		return nil, nil
+	}
+	changed := false
+	for range 3 {
+		c, err := doc.merger.merge()
+		if err != nil {
+			return nil, err
+		}
+		changed = changed || c
+	}
+	if !changed {
+		return nil, nil
+	}
+	return convertDocument(doc)
 }
 
 // generateTarget runs one visitor; it also returns the version preimage.

@@ -14,6 +14,7 @@ type rSchema struct {
 
 type rType struct {
 	keyword    string // "type", "enum", "input"
+	ext        bool   // an extension: "extend type ..."
 	name       string
 	directives []string
 	fields     []*rField
@@ -35,9 +36,16 @@ func (s *rSchema) String() string {
 			b.WriteString(t.raw + "\n\n")
 			continue
 		}
+		if t.ext {
+			b.WriteString("extend ")
+		}
 		b.WriteString(t.keyword + " " + t.name)
 		for _, d := range t.directives {
 			b.WriteString(" " + d)
+		}
+		if t.ext && len(t.fields) == 0 && len(t.values) == 0 {
+			b.WriteString("\n\n")
+			continue
 		}
 		b.WriteString(" {\n")
 		if t.keyword == "enum" {
@@ -382,7 +390,125 @@ func randomSchema(seed int64) *rSchema {
 			g.s.types[i], g.s.types[j] = g.s.types[j], g.s.types[i]
 		}
 	})
+	// Extensions and parser corners draw from their own source, so the
+	// schemas above stay what they were for every seed.
+	e := &rGen{rnd: rand.New(rand.NewSource(seed ^ 0x5eed_e87e)), s: g.s, models: g.models}
+	if e.chance(0.4) {
+		e.extensions()
+	}
+	if e.chance(0.1) {
+		e.corner()
+	}
 	return g.s
+}
+
+// extensions splits some definitions into a definition and extensions
+// (graphql-tools merges them back before the generator runs): fields and
+// enum values move to an extension, directives move or are written again
+// with other arguments, and extensions land anywhere, before their
+// definition too.
+func (g *rGen) extensions() {
+	var out []*rType
+	for _, t := range g.s.types {
+		if t.raw != "" || t.ext || !g.chance(0.5) {
+			continue
+		}
+		for n := 1 + g.rnd.Intn(2); n > 0; n-- {
+			x := &rType{keyword: t.keyword, ext: true, name: t.name}
+			switch t.keyword {
+			case "enum":
+				if len(t.values) > 1 {
+					k := 1 + g.rnd.Intn(len(t.values)-1)
+					x.values, t.values = slices.Clone(t.values[k:]), t.values[:k]
+				} else {
+					x.values = []string{fmt.Sprintf("EXTRA_%d", n)}
+				}
+			default:
+				if len(t.fields) > 1 && g.chance(0.7) {
+					k := 1 + g.rnd.Intn(len(t.fields)-1)
+					x.fields, t.fields = slices.Clone(t.fields[k:]), t.fields[:k]
+				}
+				if t.keyword == "type" && len(t.directives) > 0 {
+					x.directives = g.extensionDirectives(t)
+				}
+			}
+			if len(x.fields) > 0 || len(x.values) > 0 || len(x.directives) > 0 {
+				out = append(out, x)
+			}
+		}
+	}
+	if g.chance(0.1) {
+		out = append(out, &rType{raw: "extend schema { mutation: Mutation }"})
+		if !slices.ContainsFunc(g.s.types, func(t *rType) bool { return t.name == "Mutation" && !t.ext }) {
+			out = append(out, &rType{raw: fmt.Sprintf("type Mutation { touch(id: ID!): %s }", g.models[0].t.name)})
+		}
+	}
+	if g.chance(0.1) {
+		out = append(out, &rType{raw: "interface Named { name: String }"}, &rType{raw: "extend interface Named { nick: String }"},
+			&rType{raw: "union Found = Named2"}, &rType{raw: "type Named2 { a: Int }"}, &rType{raw: "extend union Found = " + g.models[0].t.name})
+	}
+	for _, x := range out {
+		i := g.rnd.Intn(len(g.s.types) + 1)
+		g.s.types = slices.Insert(g.s.types, i, x)
+	}
+}
+
+// extensionDirectives are the type directives of an extension of t: some of
+// t's moved there, others written again with other arguments (merged into
+// t's: list arguments concatenated, others replaced).
+func (g *rGen) extensionDirectives(t *rType) []string {
+	var ds []string
+	if g.chance(0.3) {
+		i := g.rnd.Intn(len(t.directives))
+		ds = append(ds, t.directives[i])
+		t.directives = slices.Delete(t.directives, i, i+1)
+	}
+	if g.chance(0.3) {
+		ds = append(ds, g.pick([]string{"@model", g.modelDirective(), "@model(timestamps: null)", `@model(subscriptions: null)`}))
+	}
+	if g.chance(0.4) {
+		ds = append(ds, g.authDirective())
+	}
+	if g.chance(0.2) {
+		groups := []string{`"Admin"`, `"Editors"`, `""`, `"b"`, `1`, `true`}
+		var gs []string
+		for _, i := range g.rnd.Perm(len(groups))[:g.rnd.Intn(4)] {
+			gs = append(gs, groups[i])
+		}
+		ds = append(ds, "@aws_cognito_user_pools(cognito_groups: ["+strings.Join(gs, ", ")+"])")
+	}
+	if g.chance(0.15) {
+		ds = append(ds, g.pick([]string{"@aws_iam", "@aws_api_key", "@aws_oidc", "@searchable"}))
+	}
+	// a directive once per node: the validator rejects it twice in one
+	out := ds[:0]
+	seen := map[string]bool{}
+	for _, d := range ds {
+		name, _, _ := strings.Cut(d, "(")
+		if !seen[name] {
+			seen[name] = true
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// corner adds one of the parser corners where graphql-js 15 differs from
+// other GraphQL parsers (both generators must reject these) or a type named
+// like a directive (listed first by graphql-tools).
+func (g *rGen) corner() {
+	m := g.models[g.rnd.Intn(len(g.models))].t
+	switch g.rnd.Intn(6) {
+	case 0:
+		m.fields = append(m.fields, &rField{name: "braced", typ: "String", directives: []string{`@default(value: "\u{1F600}")`}})
+	case 1:
+		m.fields = append(m.fields, &rField{name: "old", typ: "Int", directives: []string{"@deprecated(reason: " + g.pick([]string{"5", "true", "LATER", `"ok"`, "null"}) + ")"}})
+	case 2:
+		g.s.types = append(g.s.types, &rType{raw: "scalar Link @specifiedBy(url: " + g.pick([]string{"5", `"https://example.com"`}) + ")"})
+	default:
+		name := g.pick([]string{"auth", "model", "index", "hasMany", "aws_iam", "default"})
+		g.s.types = append(g.s.types, &rType{keyword: "type", name: name, directives: []string{"@model"}, fields: []*rField{{name: "id", typ: "ID!"}}})
+	}
 }
 
 func quoteList(xs []string) string {

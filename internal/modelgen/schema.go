@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
+
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -109,6 +109,7 @@ var amplifySource = &ast.Source{Name: "amplify-directives.graphql", Input: ampli
 type document struct {
 	size     int // length of the SDL
 	defs     []*ast.Definition
+	merger   *merger // set when some definitions are merged
 	query    string
 	mutation string
 	subs     string
@@ -120,6 +121,9 @@ func parseSchema(sdl string) (*document, error) {
 	user, err := parser.ParseSchema(src)
 	if err != nil {
 		return nil, gqlErr(err)
+	}
+	if err := checkEscapes(sdl); err != nil {
+		return nil, err
 	}
 	if len(user.Definitions)+len(user.Extensions)+len(user.Directives)+len(user.Schema)+len(user.SchemaExtension)+len(user.DirectiveExtensions) == 0 {
 		// graphql-js rejects a document without definitions.
@@ -134,9 +138,16 @@ func parseSchema(sdl string) (*document, error) {
 	for _, d := range user.Directives {
 		userDirs[d.Name] = true
 	}
+	if len(user.SchemaExtension) > 0 || len(user.Schema) > 1 {
+		// graphql-tools merges the schema definition and its extensions,
+		// the later operation types replacing the earlier ones.
+		all := append(slices.Clone(user.Schema), user.SchemaExtension...)
+		user.Schema, user.SchemaExtension = ast.SchemaDefinitionList{mergeSchemaDefinitions(all)}, nil
+	}
+	amplify := mustParse(amplifySource)
 	sd := &ast.SchemaDocument{}
 	sd.Merge(user)
-	for _, pre := range []*ast.SchemaDocument{validator.PreludeDocument(), mustParse(amplifySource)} {
+	for _, pre := range []*ast.SchemaDocument{validator.PreludeDocument(), amplify} {
 		for _, d := range pre.Definitions {
 			if !userTypes[d.Name] {
 				sd.Definitions = append(sd.Definitions, d)
@@ -177,12 +188,22 @@ func parseSchema(sdl string) (*document, error) {
 	if err != nil {
 		return nil, gqlErr(err)
 	}
-	doc := &document{size: len(sdl), defs: mergedOrder(user, s, base)}
+	m := newMerger(user, s, base, amplify)
+	if _, err := m.merge(); err != nil {
+		return nil, err
+	}
+	doc := &document{size: len(sdl), defs: m.ordered()}
+	if len(m.pieces) > 0 {
+		doc.merger = m
+	}
 	if len(placeholders) > 0 {
 		for _, def := range doc.defs {
 			def.Fields = slices.DeleteFunc(def.Fields, func(f *ast.FieldDefinition) bool { return placeholders[f] })
 			def.EnumValues = slices.DeleteFunc(def.EnumValues, func(v *ast.EnumValueDefinition) bool { return placeholders[v] })
 		}
+	}
+	if err := checkBuiltinDirectives(doc.defs, user.Directives); err != nil {
+		return nil, err
 	}
 	// graphql-tools' mergeTypeDefs fills every root the schema block leaves
 	// out with the type of the default name, when there is one.
@@ -206,67 +227,6 @@ func parseSchema(sdl string) (*document, error) {
 		doc.subs = s.Subscription.Name
 	}
 	return doc, nil
-}
-
-// mergedOrder lists the user's types as graphql-tools' mergeTypeDefs leaves
-// them: in order of first appearance (definition or extension), each with the
-// fields, directives and enum values of all its nodes in source order.
-func mergedOrder(user *ast.SchemaDocument, s *ast.Schema, base map[*ast.Definition][3]int) []*ast.Definition {
-	type node struct {
-		def  *ast.Definition
-		ext  bool
-		orig int
-	}
-	nodes := make([]node, 0, len(user.Definitions)+len(user.Extensions))
-	for i, d := range user.Definitions {
-		nodes = append(nodes, node{d, false, i})
-	}
-	for i, e := range user.Extensions {
-		nodes = append(nodes, node{e, true, len(user.Definitions) + i})
-	}
-	start := func(d *ast.Definition) int {
-		if d.Position == nil {
-			return 0
-		}
-		return d.Position.Start
-	}
-	sort.SliceStable(nodes, func(i, j int) bool { return start(nodes[i].def) < start(nodes[j].def) })
-	byName := map[string][]node{}
-	var order []string
-	for _, n := range nodes {
-		if _, ok := byName[n.def.Name]; !ok {
-			order = append(order, n.def.Name)
-		}
-		byName[n.def.Name] = append(byName[n.def.Name], n)
-	}
-	out := make([]*ast.Definition, 0, len(order))
-	for _, name := range order {
-		def := s.Types[name]
-		if def == nil {
-			continue
-		}
-		ns := byName[name]
-		if len(ns) > 1 {
-			var fields ast.FieldList
-			var dirs ast.DirectiveList
-			var vals ast.EnumValueList
-			for _, n := range ns {
-				if n.ext {
-					fields = append(fields, n.def.Fields...)
-					dirs = append(dirs, n.def.Directives...)
-					vals = append(vals, n.def.EnumValues...)
-					continue
-				}
-				b := base[n.def]
-				fields = append(fields, n.def.Fields[:b[0]]...)
-				dirs = append(dirs, n.def.Directives[:b[1]]...)
-				vals = append(vals, n.def.EnumValues[:b[2]]...)
-			}
-			def.Fields, def.Directives, def.EnumValues = fields, dirs, vals
-		}
-		out = append(out, def)
-	}
-	return out
 }
 
 // endPosition is the line and column just after the last character.
