@@ -57,10 +57,21 @@ const (
 	CodeInternal         = "InternalFailure"
 )
 
+// ErrorRecorder is a ResponseWriter that wants to know the error code a
+// writer below answered (the edge's request journal and metrics).
+type ErrorRecorder interface{ RecordError(code string) }
+
+func record(w http.ResponseWriter, code string) {
+	if r, ok := w.(ErrorRecorder); ok {
+		r.RecordError(code)
+	}
+}
+
 // WriteJSONError answers e in REST-JSON, as AWS's REST-JSON services do:
 // the code in x-amzn-ErrorType and the body's __type, the message in the body.
 func WriteJSONError(w http.ResponseWriter, e *Error) {
 	w.Header()["x-amzn-ErrorType"] = []string{e.Code}
+	record(w, e.Code)
 	WriteJSON(w, e.Status, struct {
 		Type    string `json:"__type"`
 		Message string `json:"message"`
@@ -103,6 +114,7 @@ func WriteQueryError(w http.ResponseWriter, requestID string, e *Error) {
 	if c, ok := queryCodes[code]; ok {
 		code = c
 	}
+	record(w, code)
 	fault := "Sender"
 	if e.Status >= 500 {
 		fault = "Receiver"
@@ -159,6 +171,7 @@ func WriteS3Error(w http.ResponseWriter, r *http.Request, requestID, resource st
 		code = c
 	}
 	w.Header().Set("x-amz-request-id", requestID)
+	record(w, code)
 	if r.Method == http.MethodHead {
 		w.WriteHeader(e.Status)
 		return

@@ -58,6 +58,9 @@ func signingName(r *http.Request) (string, bool) {
 // is not authenticated).
 func (s *Server) serveService(w http.ResponseWriter, r *http.Request, x *Exchange, name string, h awsproto.Handler) {
 	req := &awsproto.Request{RequestID: x.RequestID}
+	er := &errorRecorder{ResponseWriter: w}
+	w = er
+	defer func() { x.ErrorType = er.code }()
 	prefix := name
 	if prefix == "" {
 		prefix = "public"
@@ -114,3 +117,16 @@ func (s *Server) serveService(w http.ResponseWriter, r *http.Request, x *Exchang
 
 var tooLarge = &awsproto.Error{Code: awsproto.CodeTooLarge, Status: http.StatusRequestEntityTooLarge,
 	Message: "The request body exceeds the limit of " + strconv.Itoa(MaxBodyBytes) + " bytes"}
+
+// errorRecorder learns the error code a service answered, for Exchange:
+// only REST-JSON services name it in a header.
+type errorRecorder struct {
+	http.ResponseWriter
+	code string
+}
+
+// RecordError implements awsproto.ErrorRecorder.
+func (e *errorRecorder) RecordError(code string) { e.code = code }
+
+// Unwrap gives http.ResponseController the connection's ResponseWriter.
+func (e *errorRecorder) Unwrap() http.ResponseWriter { return e.ResponseWriter }
