@@ -35,6 +35,12 @@ type Handler interface {
 	Fail(w http.ResponseWriter, r *http.Request, req *Request, e *Error)
 }
 
+// Namer is a Handler that can name a request's operation without serving
+// it, for the journal of a request refused before it reached the service.
+type Namer interface {
+	Operation(r *http.Request, body []byte) string
+}
+
 // Error is a failure as a service reports it: the AWS error code, the HTTP
 // status and the message. The edge's refusals use the codes below; each
 // protocol's writer renames them to what the service calls them.
@@ -221,4 +227,12 @@ func QueryForm(r *http.Request, body []byte) (url.Values, *Error) {
 func Internal(log *slog.Logger, requestID string, err error) *Error {
 	log.Error("internal error", "requestId", requestID, "err", err)
 	return &Error{Code: CodeInternal, Status: http.StatusInternalServerError, Message: "An internal error occurred; request id " + requestID}
+}
+
+// QueryAction names a query-protocol request's operation (its Action).
+func QueryAction(r *http.Request, body []byte) string {
+	if form, err := QueryForm(r, body); err == nil && form.Get("Action") != "" {
+		return form.Get("Action")
+	}
+	return "-"
 }

@@ -67,6 +67,9 @@ func (s *Server) serveService(w http.ResponseWriter, r *http.Request, x *Exchang
 	}
 	x.Operation = prefix + ":-"
 	fail := func(e *awsproto.Error) {
+		if n, ok := h.(awsproto.Namer); ok {
+			x.Operation = prefix + ":" + n.Operation(r, req.Body)
+		}
 		if e.Status == http.StatusRequestEntityTooLarge || e.Code == awsproto.CodeTimeout {
 			w.Header().Set("Connection", "close") // the rest of the body is still on the connection
 		}

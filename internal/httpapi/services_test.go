@@ -34,6 +34,8 @@ func (e *echo) Serve(w http.ResponseWriter, r *http.Request, req *awsproto.Reque
 	return form.Get("Action")
 }
 
+func (e *echo) Operation(r *http.Request, body []byte) string { return awsproto.QueryAction(r, body) }
+
 func (e *echo) Fail(w http.ResponseWriter, _ *http.Request, req *awsproto.Request, err *awsproto.Error) {
 	awsproto.WriteQueryError(w, req.RequestID, err)
 }
@@ -84,7 +86,7 @@ func TestServices_DispatchAuthenticateObserve(t *testing.T) {
 	if w := send("wrong", "echo", "/", "Action=Hello"); w.Code != 403 || !strings.Contains(w.Body.String(), "<Code>SignatureDoesNotMatch</Code>") {
 		t.Fatalf("forged: %d %s", w.Code, w.Body)
 	}
-	if x := seen[len(seen)-1]; x.Signature != httpapi.SignatureInvalid || x.ErrorType != "SignatureDoesNotMatch" {
+	if x := seen[len(seen)-1]; x.Signature != httpapi.SignatureInvalid || x.ErrorType != "SignatureDoesNotMatch" || x.Operation != "echo:Hello" {
 		t.Errorf("exchange of a forgery %+v", x)
 	}
 	// Unsigned: a public prefix is served without credentials; anything else is AmplifyBackend's.
