@@ -3,7 +3,7 @@ GO ?= go
 LISTEN ?= 127.0.0.1:4750
 DATA_DIR ?= ./data
 
-.PHONY: run build test deps vet unit fuzz conformance bench mutate
+.PHONY: run build test deps vet unit fuzz conformance bench mutate screenshots
 
 ## run: start the server on its embedded default store.
 run:
@@ -44,3 +44,9 @@ bench:
 ## before a release, not part of test. PKGS="internal/jobs internal/sigv4" narrows it.
 mutate:
 	./scripts/mutate.sh $(PKGS)
+
+## screenshots: the console's main views at 1280×800, from a server filled through the API, into docs/console/
+## (needs chromium: scripts/deps.d/40-chromium.sh installs it).
+screenshots:
+	mkdir -p docs/console
+	AMPLIFYLITE_SCREENSHOTS=$(CURDIR)/docs/console $(GO) test -count=1 -run '^TestScreenshots$$' ./internal/console/

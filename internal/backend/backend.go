@@ -60,6 +60,8 @@ type Service struct {
 	policy jobPolicy     // how jobs finish (jobcontrol.go)
 	cache  *readCache    // nil when the store is shared
 	envs   *envIndex     // nil when the store is shared
+	// browsed caches Browse's reads (browse.go), when cache is set.
+	browsed browseCache
 }
 
 // New returns a Service on store. It records the configured buckets.

@@ -69,8 +69,9 @@ type Plane struct {
 	journal *journal
 	events  *hub
 	metrics *metrics
-	jobs    Jobs  // set once by SetJobs, before the server serves
-	state   State // set once by SetState, before the server serves
+	jobs    Jobs         // set once by SetJobs, before the server serves
+	state   State        // set once by SetState, before the server serves
+	console http.Handler // set once by SetConsole, before the server serves
 
 	closeOnce sync.Once
 	done      chan struct{} // closed by Close: event streams end
@@ -142,6 +143,10 @@ func (p *Plane) routes() []route {
 		{"PUT", jobsConfigPath, admin, p.putJobsConfig},
 		{"POST", jobsAdvancePath, admin, p.advanceJobs},
 
+		{"GET", "/{$}", open, p.redirectToConsole},
+		{"GET", ConsolePath, open, p.serveConsole},  // the console applies the access rules itself
+		{"POST", ConsolePath, open, p.serveConsole}, // and protects its forms against CSRF
+
 		{"POST", resetPath, admin, p.reset},
 		{"GET", statePath, admin, p.exportState},
 		{"POST", statePath, admin, p.importState},
@@ -210,12 +215,21 @@ func (p *Plane) authorize(r *http.Request, acc access) error {
 	if acc == open || !p.cfg.Protected {
 		return nil
 	}
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return p.checkToken(token, ok)
+}
+
+// checkToken applies the access rules of Config.Protected to a bearer
+// token; given is false when the request carried none.
+func (p *Plane) checkToken(token string, given bool) error {
+	if !p.cfg.Protected {
+		return nil
+	}
 	if p.cfg.AdminToken == "" {
 		return errorf(http.StatusForbidden, "AccessDeniedException",
 			"The control plane is closed: the server requires signatures (--credentials) and has no --admin-token")
 	}
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok {
+	if !given {
 		return errorf(http.StatusForbidden, "AccessDeniedException",
 			"The control plane requires the header 'Authorization: Bearer <admin token>' (--admin-token)")
 	}

@@ -26,6 +26,14 @@ func IsControlPath(path string) bool {
 	return strings.HasPrefix(path, ControlPrefix) || path == MetricsPath
 }
 
+// IsBrowserRoot reports whether r is a browser's request for the front page
+// (GET or HEAD of / accepting text/html): the control plane redirects it to
+// the console. API clients do not ask for HTML and get the API's answer.
+func IsBrowserRoot(r *http.Request) bool {
+	return r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
+		strings.Contains(r.Header.Get("Accept"), "text/html")
+}
+
 // Signature verdicts of an Exchange.
 const (
 	SignatureNone    = "none"    // not checked: no --credentials, or answered before the check

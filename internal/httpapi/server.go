@@ -119,7 +119,7 @@ const controlOp = "Control"
 
 // serve handles one request and fills in what x reports of it.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, x *Exchange) {
-	if s.opts.Control != nil && IsControlPath(r.URL.Path) {
+	if s.opts.Control != nil && (IsControlPath(r.URL.Path) || IsBrowserRoot(r)) {
 		x.Operation = controlOp
 		s.opts.Control.ServeHTTP(w, r)
 		return

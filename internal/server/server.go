@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/amplifylite/amplifylite/internal/backend"
+	"github.com/amplifylite/amplifylite/internal/console"
 	"github.com/amplifylite/amplifylite/internal/control"
 	"github.com/amplifylite/amplifylite/internal/httpapi"
 	"github.com/amplifylite/amplifylite/internal/jobs"
@@ -95,6 +96,7 @@ func Start(ctx context.Context, opts Options, log *slog.Logger) (*Server, error)
 	}
 	ctl.SetJobs(svc)
 	ctl.SetState(svc)
+	ctl.SetConsole(console.New(console.Config{Domain: svc, Plane: ctl, Store: store.Name(), DefaultRegion: opts.Region, Logger: log}))
 	if opts.Seed != "" {
 		if err := seed(ctx, svc, opts.Seed, log); err != nil {
 			store.Close()
