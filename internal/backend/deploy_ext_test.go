@@ -22,20 +22,12 @@ func BenchmarkDeploymentBucket(b *testing.B) {
 	for _, apps := range []int{10, 1000, 10000} {
 		b.Run(fmt.Sprintf("apps=%d", apps), func(b *testing.B) {
 			ctx := context.Background()
-			store, err := sqlite.Open(ctx, sqlite.Memory)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer store.Close()
-			svc, err := backend.New(ctx, store, backend.Config{})
-			if err != nil {
-				b.Fatal(err)
-			}
+			store, svc := memoryService(b)
 			p := backend.Partition{Account: "000000000000", Region: "us-east-1"}
 			at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 			last := fmt.Sprintf("app%06d", apps-1)
 			raw := func(v any) json.RawMessage { j, _ := json.Marshal(v); return j }
-			err = store.Update(ctx, func(tx backend.Tx) error {
+			err := store.Update(ctx, func(tx backend.Tx) error {
 				for i := range apps {
 					id := fmt.Sprintf("app%06d", i)
 					if err := tx.PutApp(p, &backend.App{ID: id, Name: id, Created: at}); err != nil {
@@ -118,15 +110,7 @@ func BenchmarkDeploymentBucket(b *testing.B) {
 // environment that has it now, and a removed one is unknown.
 func TestDeploymentBucket_FollowsEnvironments(t *testing.T) {
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, sqlite.Memory)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	svc, err := backend.New(ctx, store, backend.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, svc := memoryService(t)
 	p := backend.Partition{Account: "000000000000", Region: "us-east-1"}
 	newEnv := func(name string) string {
 		app, err := svc.CreateApp(ctx, p, &ah.CreateAppRequest{Name: ah.String(name)})
@@ -170,4 +154,19 @@ func TestDeploymentBucket_FollowsEnvironments(t *testing.T) {
 	if err != nil || stacks[0].Name != "amplify-shared-dev" {
 		t.Fatalf("Stacks: %v %v", stacks, err)
 	}
+}
+
+// memoryService is a Service on an in-memory store, closed at the end of tb.
+func memoryService(tb testing.TB) (backend.Store, *backend.Service) {
+	tb.Helper()
+	store, err := sqlite.Open(context.Background(), sqlite.Memory)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { store.Close() })
+	svc, err := backend.New(context.Background(), store, backend.Config{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return store, svc
 }
