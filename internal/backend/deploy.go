@@ -7,6 +7,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -41,10 +42,11 @@ type Deployment struct {
 	Objects []Object
 }
 
-// DeploymentBucket returns the deployment bucket of the partition's
-// environment that has it, or a NotFound error. Its objects are shared: a
-// caller must not change them.
-func (s *Service) DeploymentBucket(ctx context.Context, p Partition, bucket string) (*Deployment, error) {
+// Bucket returns a bucket of the partition with its objects: an
+// environment's deployment bucket, or, empty, one ListS3Buckets lists (a
+// storage resource's, an imported or a configured one); else a NotFound
+// error. Its objects are shared: a caller must not change them.
+func (s *Service) Bucket(ctx context.Context, p Partition, bucket string) (*Deployment, error) {
 	gen := s.gen.Load()
 	if s.envs != nil {
 		if d := s.envs.deployment(p, gen, bucket); d != nil {
@@ -57,11 +59,21 @@ func (s *Service) DeploymentBucket(ctx context.Context, p Partition, bucket stri
 		if err != nil {
 			return err
 		}
-		if env == nil {
-			return notFoundf("Bucket", "The specified bucket does not exist")
+		if env != nil {
+			out, err = deployment(tx, p, app, env)
+			return err
 		}
-		out, err = deployment(tx, p, app, env)
-		return err
+		others, err := tx.Buckets(p)
+		if err != nil {
+			return err
+		}
+		for _, b := range others {
+			if b.Name == bucket {
+				out = &Deployment{Bucket: b.Name, Created: b.Created}
+				return nil
+			}
+		}
+		return notFoundf("Bucket", "The specified bucket does not exist")
 	})
 	if err != nil {
 		return nil, err
@@ -519,9 +531,9 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-// DeploymentBuckets lists the partition's deployment buckets by name, with
-// the creation time of their environments.
-func (s *Service) DeploymentBuckets(ctx context.Context, p Partition) ([]Bucket, error) {
+// Buckets lists the partition's buckets by name: its environments'
+// deployment buckets (created with them) and those ListS3Buckets lists.
+func (s *Service) Buckets(ctx context.Context, p Partition) ([]Bucket, error) {
 	var out []Bucket
 	err := s.store.View(ctx, func(tx Tx) error {
 		_, _, err := envWhere(tx, p, func(app *App, e *Env) bool {
@@ -529,8 +541,13 @@ func (s *Service) DeploymentBuckets(ctx context.Context, p Partition) ([]Bucket,
 			out = append(out, Bucket{Name: b, Created: e.Created})
 			return false
 		})
+		if err != nil {
+			return err
+		}
+		others, err := tx.Buckets(p)
+		out = append(out, others...)
 		return err
 	})
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, err
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return slices.CompactFunc(out, func(a, b Bucket) bool { return a.Name == b.Name }), err
 }

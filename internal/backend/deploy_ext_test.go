@@ -68,7 +68,7 @@ func BenchmarkDeploymentBucket(b *testing.B) {
 				}
 			}
 			read := func(b *testing.B, svc *backend.Service) {
-				d, err := svc.DeploymentBucket(ctx, p, bucket)
+				d, err := svc.Bucket(ctx, p, bucket)
 				if err != nil || len(d.Objects) != 2 {
 					b.Fatal(bucket, err)
 				}
@@ -126,7 +126,7 @@ func TestDeploymentBucket_FollowsEnvironments(t *testing.T) {
 	}
 	owner := func() string {
 		t.Helper()
-		d, err := svc.DeploymentBucket(ctx, p, "amplify-shared-dev-deployment")
+		d, err := svc.Bucket(ctx, p, "amplify-shared-dev-deployment")
 		if err != nil {
 			return err.Error()
 		}

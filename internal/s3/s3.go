@@ -1,8 +1,9 @@
-// Package s3 serves the deployment buckets of the backend environments
-// (signing name "s3", REST-XML, path-style addressing), read-only:
-// ListBuckets, HeadBucket, ListObjectsV2 (and V1), GetObject and HeadObject
-// on the artifacts the domain builds from the stored state (amplify-meta.json
-// and #current-cloud-backend.zip).
+// Package s3 serves the partition's buckets (signing name "s3", REST-XML,
+// path-style addressing), read-only: ListBuckets, HeadBucket, ListObjectsV2
+// (and V1), GetObject and HeadObject. The backend environments' deployment
+// buckets hold the artifacts the domain builds from the stored state
+// (amplify-meta.json and #current-cloud-backend.zip); the other buckets
+// ListS3Buckets lists (storage resources', imported, configured) are empty.
 package s3
 
 import (
@@ -57,7 +58,7 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, req *awsproto.Re
 	case "ListBuckets":
 		return h.listBuckets(w, r, req)
 	case "HeadBucket":
-		_, err := h.svc.DeploymentBucket(r.Context(), req.Partition, bucket)
+		_, err := h.svc.Bucket(r.Context(), req.Partition, bucket)
 		if err != nil {
 			h.fail(w, r, req, "/"+bucket, err)
 		}
@@ -109,7 +110,7 @@ func splitPath(escaped string) (bucket, key string, _ *awsproto.Error) {
 }
 
 func (h *Handler) listBuckets(w http.ResponseWriter, r *http.Request, req *awsproto.Request) string {
-	buckets, err := h.svc.DeploymentBuckets(r.Context(), req.Partition)
+	buckets, err := h.svc.Buckets(r.Context(), req.Partition)
 	if err != nil {
 		h.fail(w, r, req, "/", err)
 		return "ListBuckets"
@@ -141,7 +142,7 @@ func (h *Handler) listObjects(w http.ResponseWriter, r *http.Request, req *awspr
 	if v2 {
 		name = "ListObjectsV2"
 	}
-	d, err := h.svc.DeploymentBucket(r.Context(), req.Partition, bucket)
+	d, err := h.svc.Bucket(r.Context(), req.Partition, bucket)
 	if err != nil {
 		h.fail(w, r, req, "/"+bucket, err)
 		return name
@@ -244,7 +245,7 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, req *awsprot
 	if r.Method == http.MethodHead {
 		name = "HeadObject"
 	}
-	d, err := h.svc.DeploymentBucket(r.Context(), req.Partition, bucket)
+	d, err := h.svc.Bucket(r.Context(), req.Partition, bucket)
 	if err != nil {
 		h.fail(w, r, req, "/"+bucket+"/"+key, err)
 		return name

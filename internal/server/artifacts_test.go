@@ -208,8 +208,19 @@ func TestDeployment_ArtifactsFollowState(t *testing.T) {
 		if xmlField(t, page.body, "Key") != "amplify-meta.json" || xmlField(t, page.body, "IsTruncated") != "false" {
 			t.Fatalf("page 2: %s", page.body)
 		}
-		if got := s3Get(t, s.URL, &keyA, "GET", "/"); !strings.Contains(got.body, "<Name>"+bucket+"</Name>") {
+		if got := s3Get(t, s.URL, &keyA, "GET", "/"); !strings.Contains(got.body, "<Name>"+bucket+"</Name>") ||
+			!strings.Contains(got.body, "<Name>pull-pullapp-files</Name>") {
 			t.Errorf("ListBuckets: %s", got.body)
+		}
+		// The storage resource's bucket is there, and empty.
+		if got := s3Get(t, s.URL, &keyA, "HEAD", "/pull-pullapp-files"); got.status != 200 {
+			t.Errorf("HeadBucket of the storage bucket: %d", got.status)
+		}
+		if got := s3Get(t, s.URL, &keyA, "GET", "/pull-pullapp-files?list-type=2"); got.status != 200 || xmlField(t, got.body, "KeyCount") != "0" {
+			t.Errorf("ListObjectsV2 of the storage bucket: %d %s", got.status, got.body)
+		}
+		if got := s3Get(t, s.URL, &keyB, "HEAD", "/pull-pullapp-files"); got.status != 404 {
+			t.Errorf("HeadBucket of A's storage bucket as B: %d", got.status)
 		}
 	})
 
