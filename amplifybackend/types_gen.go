@@ -2,10 +2,6 @@
 
 package amplifybackend
 
-import "time"
-
-var _ time.Time
-
 // BackendAPIAppSyncAuthSettings is the authentication settings for accessing provisioned data models in your Amplify project.
 type BackendAPIAppSyncAuthSettings struct {
 	// CognitoUserPoolId is the Amazon Cognito user pool ID, if Amazon Cognito was used as an authentication setting to access your data models.

@@ -105,7 +105,7 @@ func (s *Service) GetBackend(ctx context.Context, p Partition, in *ab.GetBackend
 			return err
 		}
 		out.BackendEnvironmentName = ab.String(chosen.Name)
-		meta, err := amplifyMeta(p, app, chosen.Name, resources)
+		meta, err := amplifyMeta(p, app, chosen, resources)
 		if err != nil {
 			return err
 		}

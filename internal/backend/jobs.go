@@ -168,7 +168,10 @@ func (s *Service) finishWith(ctx context.Context, p Partition, appID, jobID, sta
 			if err != nil || j == nil {
 				return err
 			}
-			return s.applySafely(tx, p, j, work)
+			if err := s.applySafely(tx, p, j, work); err != nil {
+				return err
+			}
+			return markPushed(tx, p, j)
 		})
 		var need *needSchema
 		if !errors.As(err, &need) {
@@ -194,6 +197,25 @@ func (s *Service) finishWith(ctx context.Context, p Partition, appID, jobID, sta
 		s.jobChanged(p, final, StatusRunning)
 	}
 	return final, nil
+}
+
+// markPushed records, on each environment a completed job is listed under
+// and that still exists, that its deployment changed then (the
+// lastPushTimeStamp of its artifacts).
+func markPushed(tx Tx, p Partition, j *Job) error {
+	for _, name := range j.Envs {
+		e, err := tx.Env(p, j.AppID, name)
+		if err != nil {
+			return err
+		}
+		if e != nil {
+			e.Pushed = j.Updated
+			if err := tx.PutEnv(p, e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // maxSchemaAttempts bounds how often finish processes a schema that changed

@@ -74,6 +74,20 @@ func stackPrefix(p Partition, app *App, env string) string {
 	return fmt.Sprintf("amplify-%s-%s-%s", clean(app.Name, 20), clean(env, 10), idsFor(p, app.ID, env).digits("stack", 5))
 }
 
+// stackOf returns an environment's root stack name and deployment bucket:
+// those Amplify Hosting was given, else derived.
+func stackOf(p Partition, app *App, e *Env) (stack, bucket string) {
+	prefix := stackPrefix(p, app, e.Name)
+	stack, bucket = prefix, prefix+"-deployment"
+	if e.StackName != "" {
+		stack = e.StackName
+	}
+	if e.DeploymentBucket != "" {
+		bucket = e.DeploymentBucket
+	}
+	return stack, bucket
+}
+
 // cloudformationMeta is providers.awscloudformation of amplify-meta.json; the
 // Amplify CLI requires its first eight keys.
 type cloudformationMeta struct {
@@ -105,23 +119,12 @@ type amplifyMetaJSON struct {
 	Storage map[string]resourceMeta `json:"storage,omitempty"`
 }
 
-// amplifyMeta renders an environment's amplify-meta.json.
-func amplifyMeta(p Partition, app *App, env string, resources []Resource) (string, error) {
-	d := idsFor(p, app.ID, env)
-	prefix := stackPrefix(p, app, env)
-	role := func(name string) string { return "arn:aws:iam::" + p.Account + ":role/" + name }
+// amplifyMeta renders an environment's amplify-meta.json as GetBackend
+// returns it (the deployment bucket's is fuller: backendTree).
+func amplifyMeta(p Partition, app *App, e *Env, resources []Resource) (string, error) {
+	env := e.Name
 	var meta amplifyMetaJSON
-	meta.Providers.Awscloudformation = cloudformationMeta{
-		AuthRoleName:         prefix + "-authRole",
-		AuthRoleArn:          role(prefix + "-authRole"),
-		UnauthRoleName:       prefix + "-unauthRole",
-		UnauthRoleArn:        role(prefix + "-unauthRole"),
-		Region:               p.Region,
-		DeploymentBucketName: prefix + "-deployment",
-		StackName:            prefix,
-		StackId:              "arn:aws:cloudformation:" + p.Region + ":" + p.Account + ":stack/" + prefix + "/" + d.uuid("stack"),
-		AmplifyAppId:         app.ID,
-	}
+	meta.Providers.Awscloudformation = providerMeta(p, app, e)
 	for i := range resources {
 		r := &resources[i]
 		category := map[ResourceKind]*map[string]resourceMeta{KindAuth: &meta.Auth, KindAPI: &meta.API, KindStorage: &meta.Storage}[r.Kind]

@@ -133,6 +133,24 @@ type App struct {
 	Name    string     `json:"name"`
 	Created time.Time  `json:"created"`
 	Config  *AppConfig `json:"config,omitempty"` // Admin UI config; nil when absent
+	// Hosting holds what Amplify Hosting's CreateApp set; nil for an app the
+	// Admin API created.
+	Hosting *HostingApp `json:"hosting,omitempty"`
+}
+
+// HostingApp is the part of an app only Amplify Hosting reads and writes.
+type HostingApp struct {
+	Description              string            `json:"description,omitempty"`
+	Repository               string            `json:"repository,omitempty"`
+	Platform                 string            `json:"platform,omitempty"`
+	IAMServiceRoleArn        string            `json:"iamServiceRoleArn,omitempty"`
+	ComputeRoleArn           string            `json:"computeRoleArn,omitempty"`
+	EnvironmentVariables     map[string]string `json:"environmentVariables,omitempty"`
+	Tags                     map[string]string `json:"tags,omitempty"`
+	EnableBranchAutoBuild    bool              `json:"enableBranchAutoBuild,omitempty"`
+	EnableBranchAutoDeletion bool              `json:"enableBranchAutoDeletion,omitempty"`
+	EnableBasicAuth          bool              `json:"enableBasicAuth,omitempty"`
+	BuildSpec                string            `json:"buildSpec,omitempty"`
 }
 
 // AppConfig is an app's Admin UI (backend manager) configuration.
@@ -146,6 +164,13 @@ type Env struct {
 	AppID   string    `json:"appId"`
 	Name    string    `json:"name"`
 	Created time.Time `json:"created"`
+	// StackName and DeploymentBucket are those Amplify Hosting's
+	// CreateBackendEnvironment was given; empty: derived (stackPrefix).
+	StackName        string `json:"stackName,omitempty"`
+	DeploymentBucket string `json:"deploymentBucket,omitempty"`
+	// Pushed is when a job last completed on the environment (the
+	// lastPushTimeStamp of its deployment artifacts); zero: never.
+	Pushed time.Time `json:"pushed,omitzero"`
 }
 
 // ResourceKind is a category of backend resource.

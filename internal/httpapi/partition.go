@@ -5,20 +5,27 @@ import (
 	"strings"
 
 	"github.com/amplifylite/amplifylite/internal/backend"
+	"github.com/amplifylite/amplifylite/internal/sigv4"
 )
 
 // defaultAccount is the account of every access key that is not itself a
 // 12-digit account id (the convention LocalStack and moto users rely on).
 const defaultAccount = "000000000000"
 
-// partition authenticates the request when a verifier is configured and
-// returns its partition; x gets the signature's verdict.
+// partition authenticates an AmplifyBackend request when a verifier is
+// configured and returns its partition; x gets the signature's verdict.
 func (s *Server) partition(r *http.Request, body []byte, x *Exchange) (backend.Partition, error) {
+	return s.authenticate(r, body, x, sigv4.Service)
+}
+
+// authenticate does what partition does for the service with the signing
+// name service.
+func (s *Server) authenticate(r *http.Request, body []byte, x *Exchange, service string) (backend.Partition, error) {
 	p, err := partitionOf(r, s.opts.Region)
 	if err != nil || s.opts.Verifier == nil {
 		return p, err
 	}
-	cred, err := s.opts.Verifier.Verify(r, body)
+	cred, err := s.opts.Verifier.VerifyService(r, body, service)
 	if err != nil {
 		x.Signature = SignatureInvalid
 		return p, err

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/amplifylite/amplifylite/internal/awsproto"
 	"github.com/amplifylite/amplifylite/internal/backend"
 	"github.com/amplifylite/amplifylite/internal/sigv4"
 	"github.com/google/uuid"
@@ -37,6 +38,12 @@ type Options struct {
 	// Verifier, when set, requires a valid SigV4 signature by one of its
 	// credentials on every API request; the credential selects the account.
 	Verifier *sigv4.Verifier
+	// Services are the AWS services served beside AmplifyBackend, by the
+	// signing name of the request's credential scope (services.go).
+	Services map[string]awsproto.Handler
+	// Public are services answered without authentication, by path prefix
+	// (AppState), when the request is not signed.
+	Public map[string]awsproto.Handler
 	// ReadTimeout, when positive, is how long a request's body may take to
 	// arrive, from the start of the handler; a slower client gets 408 and the
 	// connection is closed.
@@ -128,6 +135,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, x *Exchange) {
 		h.Set("Access-Control-Max-Age", "86400")
 		w.WriteHeader(http.StatusOK)
 		x.Operation = "OPTIONS"
+		return
+	}
+	if name, h := s.serviceFor(r); h != nil {
+		s.serveService(w, r, x, name, h)
 		return
 	}
 	rt, params, err := s.lookup(r)

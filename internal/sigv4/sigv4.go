@@ -32,18 +32,25 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Type + ": " + e.Message }
 
-// Service is the signing name every credential scope must carry: a
-// signature made for another service (s3, execute-api, ...) is refused.
+// Service is the signing name of AmplifyBackend requests; Verify insists on
+// it. VerifyService checks a request of another service served on the same
+// port (its signing name chose the handler).
 const Service = "amplifybackend"
+
+// S3 is the signing name of S3, whose requests are signed differently: the
+// path exactly as sent (no collapsing of "//", no second escaping) and the
+// payload hash the client declares in X-Amz-Content-Sha256.
+const S3 = "s3"
 
 // MaxSkew is how far a request's X-Amz-Date may be from the server's clock.
 const MaxSkew = 15 * time.Minute
 
 // Verifier checks signatures against a fixed set of credentials.
 type Verifier struct {
-	keys   map[string]Credential
-	now    func() time.Time
-	signer *v4.Signer
+	keys     map[string]Credential
+	now      func() time.Time
+	signer   *v4.Signer
+	s3signer *v4.Signer
 }
 
 // NewVerifier returns a verifier accepting creds. now is the clock (nil: time.Now).
@@ -51,7 +58,8 @@ func NewVerifier(creds []Credential, now func() time.Time) *Verifier {
 	if now == nil {
 		now = time.Now
 	}
-	v := &Verifier{keys: make(map[string]Credential, len(creds)), now: now, signer: v4.NewSigner()}
+	v := &Verifier{keys: make(map[string]Credential, len(creds)), now: now, signer: v4.NewSigner(),
+		s3signer: v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })}
 	for _, c := range creds {
 		v.keys[c.AccessKeyID] = c
 	}
@@ -92,9 +100,16 @@ func parseAuthorization(h string) (authorization, bool) {
 	return a, a.keyID != "" && len(a.signedHeaders) > 0 && a.signature != ""
 }
 
-// Verify checks r's signature; body is the request body already read. It
-// returns the credential that signed it.
+// Verify checks r's signature for AmplifyBackend; body is the request body
+// already read. It returns the credential that signed it.
 func (v *Verifier) Verify(r *http.Request, body []byte) (Credential, error) {
+	return v.VerifyService(r, body, Service)
+}
+
+// VerifyService checks r's signature for the service with the signing name
+// service: the credential scope must name exactly that service, and the
+// signature is recomputed for it over the body received.
+func (v *Verifier) VerifyService(r *http.Request, body []byte, service string) (Credential, error) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
 		return Credential{}, &Error{"MissingAuthenticationTokenException", "Missing Authentication Token"}
@@ -118,8 +133,8 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (Credential, error) {
 	if a.date != t.Format("20060102") {
 		return Credential{}, &Error{"InvalidSignatureException", "Credential scope date " + a.date + " does not match X-Amz-Date"}
 	}
-	if a.service != Service {
-		return Credential{}, &Error{"InvalidSignatureException", "Credential should be scoped to correct service: '" + Service + "'. "}
+	if a.service != service || service == "" {
+		return Credential{}, &Error{"InvalidSignatureException", "Credential should be scoped to correct service: '" + service + "'. "}
 	}
 	if err := hasDotSegment(r.URL.EscapedPath()); err != nil {
 		return Credential{}, err
@@ -131,6 +146,12 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (Credential, error) {
 	switch claimed := r.Header.Get("X-Amz-Content-Sha256"); claimed {
 	case "", hash:
 	case "UNSIGNED-PAYLOAD":
+		if service == S3 && len(body) == 0 {
+			// S3 signs the declared hash; with nothing received, nothing
+			// went unsigned.
+			hash = claimed
+			break
+		}
 		return Credential{}, &Error{"InvalidSignatureException", "UNSIGNED-PAYLOAD is not accepted: sign the request body"}
 	default:
 		return Credential{}, &Error{"InvalidSignatureException", "The provided 'x-amz-content-sha256' header does not match what was computed."}
@@ -151,7 +172,14 @@ func (v *Verifier) sign(r *http.Request, n int, hash string, a authorization, cr
 	u := *r.URL
 	// Services other than S3 sign the path with empty segments removed, as botocore and the SDK for
 	// JavaScript v3 do: boto3 signs POST /backend//details as /backend/details. Dot segments were refused.
-	u.Opaque, u.RawPath = normalizePath(r.URL.EscapedPath()), ""
+	// S3 signs the path as sent.
+	signer := v.signer
+	if a.service == S3 {
+		signer = v.s3signer
+		u.Opaque, u.RawPath = r.URL.EscapedPath(), ""
+	} else {
+		u.Opaque, u.RawPath = normalizePath(r.URL.EscapedPath()), ""
+	}
 	req := &http.Request{Method: r.Method, URL: &u, Host: r.Host, Header: http.Header{}}
 	for _, name := range a.signedHeaders {
 		switch name {
@@ -165,7 +193,7 @@ func (v *Verifier) sign(r *http.Request, n int, hash string, a authorization, cr
 		}
 	}
 	creds := aws.Credentials{AccessKeyID: cred.AccessKeyID, SecretAccessKey: cred.SecretAccessKey, SessionToken: r.Header.Get("X-Amz-Security-Token")}
-	if err := v.signer.SignHTTP(context.Background(), creds, req, hash, a.service, a.region, t); err != nil {
+	if err := signer.SignHTTP(context.Background(), creds, req, hash, a.service, a.region, t); err != nil {
 		return "", fmt.Errorf("recompute signature: %w", err)
 	}
 	_, sig, _ := strings.Cut(req.Header.Get("Authorization"), "Signature=")

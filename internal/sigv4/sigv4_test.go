@@ -226,3 +226,47 @@ func isToken(s string) bool {
 	}
 	return s != ""
 }
+
+// TestVerifyService_S3 checks S3's way of signing: the path as sent (an
+// escaped '#', a doubled slash), the declared payload hash, and
+// UNSIGNED-PAYLOAD only when no body came.
+func TestVerifyService_S3(t *testing.T) {
+	v := NewVerifier([]Credential{{AccessKeyID: "AKIDGOOD", SecretAccessKey: "s3cret"}}, func() time.Time { return now })
+	s3signed := func(method, path, body, hash string) *http.Request {
+		r := httptest.NewRequest(method, "http://127.0.0.1:4750"+path, strings.NewReader(body))
+		r.Header.Set("X-Amz-Content-Sha256", hash)
+		err := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true }).SignHTTP(context.Background(),
+			aws.Credentials{AccessKeyID: "AKIDGOOD", SecretAccessKey: "s3cret"}, r, hash, "s3", "eu-west-1", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	for _, c := range []struct {
+		name, method, path, body, hash string
+		ok                             bool
+	}{
+		{"escaped hash sign", "GET", "/bucket/%23current-cloud-backend.zip", "", sha(""), true},
+		{"doubled slash kept", "GET", "/bucket//key", "", sha(""), true},
+		{"unsigned payload, no body", "GET", "/bucket/amplify-meta.json", "", "UNSIGNED-PAYLOAD", true},
+		{"unsigned payload with a body", "PUT", "/bucket/key", "data", "UNSIGNED-PAYLOAD", false},
+		{"declared hash of another body", "PUT", "/bucket/key", "data", sha("other"), false},
+	} {
+		r := s3signed(c.method, c.path, c.body, c.hash)
+		_, err := v.VerifyService(r, []byte(c.body), S3)
+		if (err == nil) != c.ok {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+	// A signature for s3 is not one for amplifybackend, nor the reverse.
+	r := s3signed("GET", "/bucket/key", "", sha(""))
+	if _, err := v.VerifyService(r, nil, Service); err == nil {
+		t.Error("an s3 scope verified as amplifybackend")
+	}
+	if _, err := v.VerifyService(signedWith(t, "amplifybackend", "/backend", "{}", ""), []byte("{}"), S3); err == nil {
+		t.Error("an amplifybackend scope verified as s3")
+	}
+	if _, err := v.VerifyService(signedWith(t, "", "/backend", "{}", ""), []byte("{}"), ""); err == nil {
+		t.Error("an empty service verified")
+	}
+}

@@ -147,7 +147,7 @@ func (r Records) Env(p backend.Partition, appID, env string) (*backend.Env, erro
 
 func (r Records) PutEnv(p backend.Partition, e *backend.Env) error {
 	c := *e
-	c.Created = c.Created.UTC()
+	c.Created, c.Pushed = c.Created.UTC(), c.Pushed.UTC()
 	return r.put("put environment", r.Dialect.PutEnv, &c, p.Account, p.Region, c.AppID, c.Name, r.Dialect.Time(c.Created))
 }
 

@@ -1,0 +1,31 @@
+package server
+
+import (
+	"log/slog"
+
+	"github.com/amplifylite/amplifylite/amplifyhosting"
+	"github.com/amplifylite/amplifylite/internal/appstate"
+	"github.com/amplifylite/amplifylite/internal/awsproto"
+	"github.com/amplifylite/amplifylite/internal/backend"
+	"github.com/amplifylite/amplifylite/internal/cloudformation"
+	"github.com/amplifylite/amplifylite/internal/hosting"
+	"github.com/amplifylite/amplifylite/internal/s3"
+	"github.com/amplifylite/amplifylite/internal/sts"
+)
+
+// services returns the AWS services served beside AmplifyBackend, by
+// signing name, and the public ones, by path prefix.
+func services(svc *backend.Service, log *slog.Logger) (signed, public map[string]awsproto.Handler) {
+	signed = map[string]awsproto.Handler{
+		sts.SigningName:               sts.Handler{},
+		amplifyhosting.SigningName:    hosting.New(svc, log),
+		s3.SigningName:                s3.New(svc, log),
+		cloudformation.SigningName:    cloudformation.New(svc, log),
+		appstate.UIBuilderSigningName: appstate.UIBuilder{},
+	}
+	public = map[string]awsproto.Handler{
+		appstate.Prefix:          appstate.New(svc, log),
+		appstate.UIBuilderPrefix: appstate.UIBuilder{},
+	}
+	return signed, public
+}
