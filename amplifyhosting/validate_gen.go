@@ -14,18 +14,53 @@ func (s *App) validate(v *validator, path string) {
 	if s == nil {
 		return
 	}
+	if s.AppArn == nil {
+		v.missing(join(path, "appArn"))
+	}
+	if s.AppId == nil {
+		v.missing(join(path, "appId"))
+	}
 	s.AutoBranchCreationConfig.validate(v, join(path, "autoBranchCreationConfig"))
 	s.CacheConfig.validate(v, join(path, "cacheConfig"))
+	if s.CreateTime == nil {
+		v.missing(join(path, "createTime"))
+	}
 	for i := range s.CustomRules {
 		s.CustomRules[i].validate(v, index(join(path, "customRules"), i))
 	}
+	if s.DefaultDomain == nil {
+		v.missing(join(path, "defaultDomain"))
+	}
+	if s.Description == nil {
+		v.missing(join(path, "description"))
+	}
+	if s.EnableBasicAuth == nil {
+		v.missing(join(path, "enableBasicAuth"))
+	}
+	if s.EnableBranchAutoBuild == nil {
+		v.missing(join(path, "enableBranchAutoBuild"))
+	}
+	if s.EnvironmentVariables == nil {
+		v.missing(join(path, "environmentVariables"))
+	}
 	s.JobConfig.validate(v, join(path, "jobConfig"))
-	if s.Platform != "" {
+	if s.Name == nil {
+		v.missing(join(path, "name"))
+	}
+	if s.Platform == "" {
+		v.missing(join(path, "platform"))
+	} else {
 		checkEnum(v, join(path, "platform"), s.Platform)
 	}
 	s.ProductionBranch.validate(v, join(path, "productionBranch"))
+	if s.Repository == nil {
+		v.missing(join(path, "repository"))
+	}
 	if s.RepositoryCloneMethod != "" {
 		checkEnum(v, join(path, "repositoryCloneMethod"), s.RepositoryCloneMethod)
+	}
+	if s.UpdateTime == nil {
+		v.missing(join(path, "updateTime"))
 	}
 	s.WafConfiguration.validate(v, join(path, "wafConfiguration"))
 }
@@ -59,6 +94,18 @@ func (s *BackendEnvironment) validate(v *validator, path string) {
 	if s == nil {
 		return
 	}
+	if s.BackendEnvironmentArn == nil {
+		v.missing(join(path, "backendEnvironmentArn"))
+	}
+	if s.CreateTime == nil {
+		v.missing(join(path, "createTime"))
+	}
+	if s.EnvironmentName == nil {
+		v.missing(join(path, "environmentName"))
+	}
+	if s.UpdateTime == nil {
+		v.missing(join(path, "updateTime"))
+	}
 }
 
 // Validate reports every constraint of the model that s violates: missing required members,
@@ -87,7 +134,9 @@ func (s *CacheConfig) validate(v *validator, path string) {
 	if s == nil {
 		return
 	}
-	if s.Type != "" {
+	if s.Type == "" {
+		v.missing(join(path, "type"))
+	} else {
 		checkEnum(v, join(path, "type"), s.Type)
 	}
 }
@@ -110,6 +159,9 @@ func (s *CreateAppRequest) validate(v *validator, path string) {
 		s.CustomRules[i].validate(v, index(join(path, "customRules"), i))
 	}
 	s.JobConfig.validate(v, join(path, "jobConfig"))
+	if s.Name == nil {
+		v.missing(join(path, "name"))
+	}
 	if s.Platform != "" {
 		checkEnum(v, join(path, "platform"), s.Platform)
 	}
@@ -127,6 +179,9 @@ func (s *CreateAppResult) validate(v *validator, path string) {
 	if s == nil {
 		return
 	}
+	if s.App == nil {
+		v.missing(join(path, "app"))
+	}
 	s.App.validate(v, join(path, "app"))
 }
 
@@ -142,6 +197,12 @@ func (s *CreateBackendEnvironmentRequest) validate(v *validator, path string) {
 	if s == nil {
 		return
 	}
+	if s.AppId == nil {
+		v.missing(join(path, "appId"))
+	}
+	if s.EnvironmentName == nil {
+		v.missing(join(path, "environmentName"))
+	}
 }
 
 // Validate reports every constraint of the model that s violates: missing required members,
@@ -155,6 +216,9 @@ func (s *CreateBackendEnvironmentResult) Validate() error {
 func (s *CreateBackendEnvironmentResult) validate(v *validator, path string) {
 	if s == nil {
 		return
+	}
+	if s.BackendEnvironment == nil {
+		v.missing(join(path, "backendEnvironment"))
 	}
 	s.BackendEnvironment.validate(v, join(path, "backendEnvironment"))
 }
@@ -171,6 +235,12 @@ func (s *CustomRule) validate(v *validator, path string) {
 	if s == nil {
 		return
 	}
+	if s.Source == nil {
+		v.missing(join(path, "source"))
+	}
+	if s.Target == nil {
+		v.missing(join(path, "target"))
+	}
 }
 
 // Validate reports every constraint of the model that s violates: missing required members,
@@ -185,6 +255,9 @@ func (s *DeleteAppRequest) validate(v *validator, path string) {
 	if s == nil {
 		return
 	}
+	if s.AppId == nil {
+		v.missing(join(path, "appId"))
+	}
 }
 
 // Validate reports every constraint of the model that s violates: missing required members,
@@ -198,6 +271,9 @@ func (s *DeleteAppResult) Validate() error {
 func (s *DeleteAppResult) validate(v *validator, path string) {
 	if s == nil {
 		return
+	}
+	if s.App == nil {
+		v.missing(join(path, "app"))
 	}
 	s.App.validate(v, join(path, "app"))
 }
@@ -214,6 +290,12 @@ func (s *DeleteBackendEnvironmentRequest) validate(v *validator, path string) {
 	if s == nil {
 		return
 	}
+	if s.AppId == nil {
+		v.missing(join(path, "appId"))
+	}
+	if s.EnvironmentName == nil {
+		v.missing(join(path, "environmentName"))
+	}
 }
 
 // Validate reports every constraint of the model that s violates: missing required members,
@@ -227,6 +309,9 @@ func (s *DeleteBackendEnvironmentResult) Validate() error {
 func (s *DeleteBackendEnvironmentResult) validate(v *validator, path string) {
 	if s == nil {
 		return
+	}
+	if s.BackendEnvironment == nil {
+		v.missing(join(path, "backendEnvironment"))
 	}
 	s.BackendEnvironment.validate(v, join(path, "backendEnvironment"))
 }
@@ -257,6 +342,9 @@ func (s *GetAppRequest) validate(v *validator, path string) {
 	if s == nil {
 		return
 	}
+	if s.AppId == nil {
+		v.missing(join(path, "appId"))
+	}
 }
 
 // Validate reports every constraint of the model that s violates: missing required members,
@@ -270,6 +358,9 @@ func (s *GetAppResult) Validate() error {
 func (s *GetAppResult) validate(v *validator, path string) {
 	if s == nil {
 		return
+	}
+	if s.App == nil {
+		v.missing(join(path, "app"))
 	}
 	s.App.validate(v, join(path, "app"))
 }
@@ -286,6 +377,12 @@ func (s *GetBackendEnvironmentRequest) validate(v *validator, path string) {
 	if s == nil {
 		return
 	}
+	if s.AppId == nil {
+		v.missing(join(path, "appId"))
+	}
+	if s.EnvironmentName == nil {
+		v.missing(join(path, "environmentName"))
+	}
 }
 
 // Validate reports every constraint of the model that s violates: missing required members,
@@ -299,6 +396,9 @@ func (s *GetBackendEnvironmentResult) Validate() error {
 func (s *GetBackendEnvironmentResult) validate(v *validator, path string) {
 	if s == nil {
 		return
+	}
+	if s.BackendEnvironment == nil {
+		v.missing(join(path, "backendEnvironment"))
 	}
 	s.BackendEnvironment.validate(v, join(path, "backendEnvironment"))
 }
@@ -329,7 +429,9 @@ func (s *JobConfig) validate(v *validator, path string) {
 	if s == nil {
 		return
 	}
-	if s.BuildComputeType != "" {
+	if s.BuildComputeType == "" {
+		v.missing(join(path, "buildComputeType"))
+	} else {
 		checkEnum(v, join(path, "buildComputeType"), s.BuildComputeType)
 	}
 }
@@ -377,6 +479,9 @@ func (s *ListAppsResult) validate(v *validator, path string) {
 	if s == nil {
 		return
 	}
+	if s.Apps == nil {
+		v.missing(join(path, "apps"))
+	}
 	for i := range s.Apps {
 		s.Apps[i].validate(v, index(join(path, "apps"), i))
 	}
@@ -394,6 +499,9 @@ func (s *ListBackendEnvironmentsRequest) validate(v *validator, path string) {
 	if s == nil {
 		return
 	}
+	if s.AppId == nil {
+		v.missing(join(path, "appId"))
+	}
 	if s.MaxResults != nil && int64(*s.MaxResults) > 50 {
 		v.max(join(path, "maxResults"), int64(*s.MaxResults), 50)
 	}
@@ -410,6 +518,9 @@ func (s *ListBackendEnvironmentsResult) Validate() error {
 func (s *ListBackendEnvironmentsResult) validate(v *validator, path string) {
 	if s == nil {
 		return
+	}
+	if s.BackendEnvironments == nil {
+		v.missing(join(path, "backendEnvironments"))
 	}
 	for i := range s.BackendEnvironments {
 		s.BackendEnvironments[i].validate(v, index(join(path, "backendEnvironments"), i))

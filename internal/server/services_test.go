@@ -186,3 +186,5 @@ func TestSTS_GetCallerIdentity(t *testing.T) {
 		}
 	})
 }
+
+func xmlUnmarshal(body string, v any) error { return xml.Unmarshal([]byte(body), v) }

@@ -345,7 +345,7 @@ func genValidate(m *model) []byte {
 			wn := wireName(mn, mb)
 			fn := field(mn)
 			p := fmt.Sprintf("join(path, %q)", wn)
-			req := containsStr(s.Required, fn)
+			req := containsStr(s.Required, mn)
 			switch {
 			case len(ms.Enum) > 0:
 				if req {

@@ -1,0 +1,229 @@
+"""boto3's sts, amplify, s3 and cloudformation clients, unmodified, against amplifylite: what `amplify pull`
+asks of them, on a backend built through the Admin API (amplifybackend client), with every request signed
+and verified. Each test uses its own app id.
+"""
+
+import hashlib
+import io
+import json
+import os
+import time
+import unittest
+import urllib.error
+import urllib.request
+import uuid
+import zipfile
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+ENDPOINT = os.environ["AMPLIFYLITE_ENDPOINT"]
+SECRET = os.environ["AWS_SECRET_ACCESS_KEY"]
+
+
+def client(service, key="AKIDEXAMPLE", secret=SECRET):
+    cfg = Config(retries={"mode": "standard", "total_max_attempts": 1}, s3={"addressing_style": "path"})
+    return boto3.client(service, endpoint_url=ENDPOINT, region_name="us-east-1", aws_access_key_id=key,
+                        aws_secret_access_key=secret, config=cfg)
+
+
+def code_of(fn, *args, **kw):
+    try:
+        fn(*args, **kw)
+    except ClientError as e:
+        return e.response["Error"]["Code"]
+    raise AssertionError("no error")
+
+
+def wait(ab, app, env, job):
+    deadline = time.monotonic() + 15
+    while True:
+        j = ab.get_backend_job(AppId=app, BackendEnvironmentName=env, JobId=job["JobId"])
+        if j["Status"] != "RUNNING":
+            assert j["Status"] == "COMPLETED", j
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError("job did not finish")
+        time.sleep(0.05)
+
+
+def build(app, env="dev", key="AKIDEXAMPLE"):
+    """A backend as Studio makes it: auth with both pools, an API with API-key auth and DataStore, storage."""
+    ab = client("amplifybackend", key)
+    wait(ab, app, env, ab.create_backend(AppId=app, AppName="Pull " + app, BackendEnvironmentName=env))
+    wait(ab, app, env, ab.create_backend_auth(AppId=app, BackendEnvironmentName=env, ResourceName="pullauth", ResourceConfig={
+        "AuthResources": "IDENTITY_POOL_AND_USER_POOL", "Service": "COGNITO",
+        "IdentityPoolConfigs": {"IdentityPoolName": "pullidp", "UnauthenticatedLogin": True},
+        "UserPoolConfigs": {"SignInMethod": "EMAIL", "RequiredSignUpAttributes": ["EMAIL"], "UserPoolName": "pullpool"}}))
+    wait(ab, app, env, ab.create_backend_api(AppId=app, BackendEnvironmentName=env, ResourceName="pullapi", ResourceConfig={
+        "ApiName": "pullapi", "Service": "AppSync", "DefaultAuthType": {"Mode": "API_KEY"},
+        "ConflictResolution": {"ResolutionStrategy": "AUTOMERGE"},
+        "TransformSchema": "type Todo @model @auth(rules: [{allow: public}]) { id: ID! name: String! }"}))
+    wait(ab, app, env, ab.create_backend_storage(AppId=app, BackendEnvironmentName=env, ResourceName="pullstore", ResourceConfig={
+        "BucketName": "pull-" + app + "-files", "ServiceName": "S3",
+        "Permissions": {"Authenticated": ["READ", "CREATE_AND_UPDATE"], "UnAuthenticated": ["READ"]}}))
+    return json.loads(ab.get_backend(AppId=app, BackendEnvironmentName=env)["AmplifyMetaConfig"])
+
+
+def new_app():
+    return "svc" + uuid.uuid4().hex[:10]
+
+
+class STS(unittest.TestCase):
+    def test_caller_identity_is_the_keys_account(self):
+        for key, account in [("AKIDEXAMPLE", "000000000000"), ("111122223333", "111122223333"), ("AKIDACCOUNTKEY", "444455556666")]:
+            got = client("sts", key).get_caller_identity()
+            self.assertEqual(got["Account"], account)
+            self.assertEqual(got["Arn"], f"arn:aws:iam::{account}:root")
+
+    def test_refusals(self):
+        self.assertEqual(code_of(client("sts", secret="forged").get_caller_identity), "SignatureDoesNotMatch")
+        self.assertEqual(code_of(client("sts", key="AKIDNOBODY").get_caller_identity), "InvalidClientTokenId")
+
+
+class Hosting(unittest.TestCase):
+    def test_admin_api_apps_are_hosting_apps(self):
+        app = new_app()
+        meta = build(app)
+        amp = client("amplify")
+        got = amp.get_app(appId=app)["app"]
+        self.assertEqual(got["name"], "Pull " + app)
+        self.assertEqual(got["appArn"], f"arn:aws:amplify:us-east-1:000000000000:apps/{app}")
+        env = amp.get_backend_environment(appId=app, environmentName="dev")["backendEnvironment"]
+        cf = meta["providers"]["awscloudformation"]
+        self.assertEqual(env["stackName"], cf["StackName"])
+        self.assertEqual(env["deploymentArtifacts"], cf["DeploymentBucketName"])
+        listed = amp.list_backend_environments(appId=app)["backendEnvironments"]
+        self.assertEqual([e["environmentName"] for e in listed], ["dev"])
+        ids = [a["appId"] for p in amp.get_paginator("list_apps").paginate(PaginationConfig={"PageSize": 2}) for a in p["apps"]]
+        self.assertIn(app, ids)
+        self.assertEqual(len(ids), len(set(ids)))
+        # Another account sees none of it.
+        other = client("amplify", "111122223333")
+        self.assertEqual(code_of(other.get_app, appId=app), "NotFoundException")
+        self.assertNotIn(app, [a["appId"] for a in other.list_apps()["apps"]])
+        # RemoveAllBackends with cleanAmplifyApp removes the app.
+        ab = client("amplifybackend")
+        wait(ab, app, "dev", ab.remove_all_backends(AppId=app, CleanAmplifyApp=True))
+        self.assertEqual(code_of(amp.get_app, appId=app), "NotFoundException")
+
+    def test_hosting_apps_are_admin_api_apps(self):
+        amp = client("amplify")
+        app = amp.create_app(name="hosted", description="by Hosting", environmentVariables={"STAGE": "beta"})["app"]
+        self.assertEqual(app["environmentVariables"], {"STAGE": "beta"})
+        env = amp.create_backend_environment(appId=app["appId"], environmentName="beta", stackName="amplify-hosted-beta-1",
+                                             deploymentArtifacts="amplify-hosted-beta-1-deployment")["backendEnvironment"]
+        self.assertEqual(env["deploymentArtifacts"], "amplify-hosted-beta-1-deployment")
+        ab = client("amplifybackend")
+        meta = json.loads(ab.get_backend(AppId=app["appId"], BackendEnvironmentName="beta")["AmplifyMetaConfig"])
+        self.assertEqual(meta["providers"]["awscloudformation"]["StackName"], "amplify-hosted-beta-1")
+        # The bucket Hosting was given serves the environment's artifacts.
+        s3 = client("s3")
+        self.assertEqual(json.loads(s3.get_object(Bucket="amplify-hosted-beta-1-deployment", Key="amplify-meta.json")["Body"].read())
+                         ["providers"]["awscloudformation"]["AmplifyAppId"], app["appId"])
+        self.assertEqual(amp.delete_backend_environment(appId=app["appId"], environmentName="beta")["backendEnvironment"]["environmentName"], "beta")
+        self.assertEqual(code_of(amp.get_backend_environment, appId=app["appId"], environmentName="beta"), "NotFoundException")
+        amp.delete_app(appId=app["appId"])
+        self.assertEqual(code_of(ab.get_backend, AppId=app["appId"]), "NotFoundException")
+
+    def test_errors(self):
+        amp = client("amplify")
+        self.assertEqual(code_of(amp.get_app, appId="dnosuchapp0000"), "NotFoundException")
+        self.assertEqual(code_of(client("amplify", secret="forged").list_apps), "InvalidSignatureException")
+        self.assertEqual(code_of(amp.list_apps, nextToken="forged"), "BadRequestException")
+
+
+class S3(unittest.TestCase):
+    def test_deployment_bucket(self):
+        app = new_app()
+        meta = build(app)
+        bucket = meta["providers"]["awscloudformation"]["DeploymentBucketName"]
+        s3 = client("s3")
+        first = s3.get_object(Bucket=bucket, Key="#current-cloud-backend.zip")
+        body = first["Body"].read()
+        self.assertEqual(s3.get_object(Bucket=bucket, Key="#current-cloud-backend.zip")["Body"].read(), body)
+        self.assertEqual(first["ETag"], '"%s"' % hashlib.md5(body).hexdigest())
+        z = zipfile.ZipFile(io.BytesIO(body))
+        names = z.namelist()
+        self.assertEqual(names, sorted(names))
+        for want in ["amplify-meta.json", "backend-config.json", "cli.json", "api/pullapi/schema.graphql",
+                     "api/pullapi/cli-inputs.json", "auth/pullauth/cli-inputs.json", "storage/pullstore/cli-inputs.json"]:
+            self.assertIn(want, names)
+        pushed = json.loads(s3.get_object(Bucket=bucket, Key="amplify-meta.json")["Body"].read())
+        self.assertEqual(pushed, json.loads(z.read("amplify-meta.json")))
+        for cat, res, key in [("auth", "pullauth", "UserPoolId"), ("auth", "pullauth", "IdentityPoolId"),
+                              ("auth", "pullauth", "AppClientIDWeb"), ("api", "pullapi", "GraphQLAPIEndpointOutput"),
+                              ("api", "pullapi", "GraphQLAPIIdOutput"), ("storage", "pullstore", "BucketName")]:
+            self.assertEqual(pushed[cat][res]["output"][key], meta[cat][res]["output"][key])
+            self.assertTrue(pushed[cat][res]["lastPushTimeStamp"].endswith("Z"))
+        self.assertTrue(pushed["api"]["pullapi"]["output"]["GraphQLAPIKeyOutput"].startswith("da2-"))
+        head = s3.head_object(Bucket=bucket, Key="amplify-meta.json")
+        self.assertEqual(head["ContentType"], "application/json")
+        keys = [o["Key"] for p in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, PaginationConfig={"PageSize": 1}) for o in p.get("Contents", [])]
+        self.assertEqual(keys, ["#current-cloud-backend.zip", "amplify-meta.json"])
+        self.assertIn(bucket, [b["Name"] for b in s3.list_buckets()["Buckets"]])
+
+    def test_errors(self):
+        app = new_app()
+        bucket = build(app)["providers"]["awscloudformation"]["DeploymentBucketName"]
+        s3 = client("s3")
+        self.assertEqual(code_of(s3.get_object, Bucket=bucket, Key="nope.json"), "NoSuchKey")
+        self.assertEqual(code_of(s3.get_object, Bucket="no-such-deployment-bucket", Key="amplify-meta.json"), "NoSuchBucket")
+        self.assertEqual(code_of(client("s3", "111122223333").get_object, Bucket=bucket, Key="amplify-meta.json"), "NoSuchBucket")
+        self.assertEqual(code_of(s3.put_object, Bucket=bucket, Key="amplify-meta.json", Body=b"{}"), "AccessDenied")
+        self.assertEqual(code_of(client("s3", secret="forged").get_object, Bucket=bucket, Key="amplify-meta.json"), "SignatureDoesNotMatch")
+
+
+class CloudFormation(unittest.TestCase):
+    def test_root_and_nested_stacks(self):
+        app = new_app()
+        meta = build(app)
+        cf = meta["providers"]["awscloudformation"]
+        cfn = client("cloudformation")
+        summaries = cfn.list_stack_resources(StackName=cf["StackName"])["StackResourceSummaries"]
+        nested = {s["LogicalResourceId"]: s["PhysicalResourceId"] for s in summaries if s["ResourceType"] == "AWS::CloudFormation::Stack"}
+        self.assertEqual(sorted(nested), ["apipullapi", "authpullauth", "storagepullstore"])
+        root = cfn.describe_stacks(StackName=cf["StackName"])["Stacks"][0]
+        self.assertEqual(root["StackId"], cf["StackId"])
+        outputs = {o["OutputKey"]: o["OutputValue"] for o in root["Outputs"]}
+        for k in ["AuthRoleArn", "AuthRoleName", "UnauthRoleArn", "UnauthRoleName", "Region", "DeploymentBucketName", "StackName", "StackId"]:
+            self.assertEqual(outputs[k], cf[k])
+        for logical, (cat, res) in {"apipullapi": ("api", "pullapi"), "authpullauth": ("auth", "pullauth"), "storagepullstore": ("storage", "pullstore")}.items():
+            st = cfn.describe_stacks(StackName=nested[logical])["Stacks"][0]
+            self.assertEqual(st["StackId"], nested[logical])
+            outs = {o["OutputKey"]: o["OutputValue"] for o in st["Outputs"]}
+            for k, v in meta[cat][res]["output"].items():
+                self.assertEqual(outs[k], v, k)
+        self.assertEqual(code_of(cfn.describe_stacks, StackName="amplify-no-such-stack"), "ValidationError")
+        self.assertEqual(code_of(client("cloudformation", "111122223333").list_stack_resources, StackName=cf["StackName"]), "ValidationError")
+
+
+class AppState(unittest.TestCase):
+    def get(self, path):
+        try:
+            with urllib.request.urlopen(ENDPOINT + path) as r:
+                return r.status, json.load(r)
+        except urllib.error.HTTPError as e:
+            return e.code, json.load(e)
+
+    def test_admin_ui_apps(self):
+        app = new_app()
+        build(app)
+        self.assertEqual(self.get(f"/AppState/?appId={app}"), (200, {}))
+        ab = client("amplifybackend")
+        job = ab.create_backend_config(AppId=app, BackendManagerAppId=app + "-studio")
+        wait(ab, app, job["BackendEnvironmentName"], job)
+        code, body = self.get(f"/AppState/?appId={app}")
+        self.assertEqual((code, body["appId"], body["region"]), (200, app, "us-east-1"))
+        login = json.loads(body["loginAuthConfig"])
+        self.assertTrue(login["aws_user_pools_id"].startswith("us-east-1_"))
+        self.assertEqual(self.get(f"/AppState/{app}-studio"), (200, {"appId": app}))
+        self.assertEqual(self.get("/AppState/nobody-" + app), (404, {"message": "Requested app was not found"}))
+
+    def test_sandbox_schema(self):
+        app = new_app()
+        build(app)
+        code, body = self.get(f"/AppState/{app}")
+        self.assertEqual(code, 200)
+        self.assertIn("type Todo @model", body["schema"])

@@ -1,0 +1,158 @@
+package server
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/amplifylite/amplifylite/internal/sigv4"
+)
+
+// hostingCall calls Amplify Hosting as key.
+func hostingCall(t *testing.T, base string, key *sigv4.Credential, method, path string, body any) (int, string, map[string]any) {
+	t.Helper()
+	raw := ""
+	if body != nil {
+		b, _ := json.Marshal(body)
+		raw = string(b)
+	}
+	got := awsReq{service: "amplify", method: method, path: path, body: raw, key: key,
+		header: map[string]string{"Content-Type": "application/json"}}.do(t, base)
+	return got.status, got.header.Get("x-amzn-ErrorType"), jsonOf(t, got.body)
+}
+
+func TestHosting_SharesAppsWithTheAdminAPI(t *testing.T) {
+	s := startSigned(t)
+	buildBackend(t, s.URL, &keyA, "sharedapp", "dev")
+	meta := backendMeta(t, s.URL, &keyA, "sharedapp", "dev")
+
+	code, _, out := hostingCall(t, s.URL, &keyA, "GET", "/apps/sharedapp", nil)
+	if code != 200 || get(out, "app", "name") != "Pull sharedapp" || get(out, "app", "appArn") != "arn:aws:amplify:us-east-1:111111111111:apps/sharedapp" ||
+		get(out, "app", "platform") != "WEB" || get(out, "app", "createTime") == nil {
+		t.Fatalf("GetApp: %d %v", code, out)
+	}
+	code, _, out = hostingCall(t, s.URL, &keyA, "GET", "/apps/sharedapp/backendenvironments/dev", nil)
+	if code != 200 || get(out, "backendEnvironment", "stackName") != get(meta, "providers", "awscloudformation", "StackName") ||
+		get(out, "backendEnvironment", "deploymentArtifacts") != get(meta, "providers", "awscloudformation", "DeploymentBucketName") {
+		t.Fatalf("GetBackendEnvironment: %d %v", code, out)
+	}
+	if code, _, out := hostingCall(t, s.URL, &keyA, "GET", "/apps/sharedapp/backendenvironments?environmentName=dev", nil); code != 200 || len(out["backendEnvironments"].([]any)) != 1 {
+		t.Errorf("ListBackendEnvironments: %d %v", code, out)
+	}
+
+	t.Run("accounts are isolated", func(t *testing.T) {
+		if code, typ, _ := hostingCall(t, s.URL, &keyB, "GET", "/apps/sharedapp", nil); code != 404 || typ != "NotFoundException" {
+			t.Errorf("GetApp as B: %d %s", code, typ)
+		}
+		if code, _, out := hostingCall(t, s.URL, &keyB, "GET", "/apps", nil); code != 200 || len(out["apps"].([]any)) != 0 {
+			t.Errorf("ListApps as B: %d %v", code, out)
+		}
+		if code, typ, _ := hostingCall(t, s.URL, &keyB, "DELETE", "/apps/sharedapp", nil); code != 404 || typ != "NotFoundException" {
+			t.Errorf("DeleteApp as B: %d %s", code, typ)
+		}
+	})
+
+	t.Run("an app Hosting creates is the Admin API's", func(t *testing.T) {
+		code, _, out := hostingCall(t, s.URL, &keyA, "POST", "/apps", map[string]any{"name": "hosted", "description": "made by Hosting",
+			"environmentVariables": map[string]string{"A": "1"}, "tags": map[string]string{"team": "x"}, "platform": "WEB_COMPUTE"})
+		id, _ := get(out, "app", "appId").(string)
+		if code != 200 || len(id) != 14 || id[0] != 'd' || get(out, "app", "description") != "made by Hosting" || get(out, "app", "platform") != "WEB_COMPUTE" {
+			t.Fatalf("CreateApp: %d %v", code, out)
+		}
+		code, _, out = hostingCall(t, s.URL, &keyA, "POST", "/apps/"+id+"/backendenvironments", map[string]any{
+			"environmentName": "staging", "stackName": "amplify-hosted-staging-1", "deploymentArtifacts": "amplify-hosted-staging-1-deployment"})
+		if code != 200 || get(out, "backendEnvironment", "stackName") != "amplify-hosted-staging-1" {
+			t.Fatalf("CreateBackendEnvironment: %d %v", code, out)
+		}
+		m := backendMeta(t, s.URL, &keyA, id, "staging")
+		if get(m, "providers", "awscloudformation", "StackName") != "amplify-hosted-staging-1" ||
+			get(m, "providers", "awscloudformation", "DeploymentBucketName") != "amplify-hosted-staging-1-deployment" {
+			t.Errorf("GetBackend of a Hosting environment: %v", m["providers"])
+		}
+		if code, typ, _ := hostingCall(t, s.URL, &keyA, "POST", "/apps/"+id+"/backendenvironments", map[string]any{"environmentName": "staging"}); code != 400 || typ != "BadRequestException" {
+			t.Errorf("a second staging: %d %s", code, typ)
+		}
+		if code, _, out := hostingCall(t, s.URL, &keyA, "DELETE", "/apps/"+id+"/backendenvironments/staging", nil); code != 200 || get(out, "backendEnvironment", "environmentName") != "staging" {
+			t.Errorf("DeleteBackendEnvironment: %d %v", code, out)
+		}
+		if code, _ := admin(t, s.URL, &keyA, "POST", "/backend/"+id+"/details", map[string]any{"backendEnvironmentName": "staging"}); code != 404 {
+			t.Errorf("GetBackend of a deleted environment: %d", code)
+		}
+		if code, _, _ := hostingCall(t, s.URL, &keyA, "DELETE", "/apps/"+id, nil); code != 200 {
+			t.Errorf("DeleteApp: %d", code)
+		}
+		if code, _ := admin(t, s.URL, &keyA, "POST", "/backend/"+id+"/details", map[string]any{}); code != 404 {
+			t.Errorf("GetBackend of a deleted app: %d", code)
+		}
+	})
+
+	t.Run("pages", func(t *testing.T) {
+		for _, n := range []string{"p1", "p2", "p3"} {
+			hostingCall(t, s.URL, &keyA, "POST", "/apps", map[string]any{"name": n})
+		}
+		seen, tok := 0, ""
+		for range 10 {
+			path := "/apps?maxResults=2"
+			if tok != "" {
+				path += "&nextToken=" + url.QueryEscape(tok)
+			}
+			code, _, out := hostingCall(t, s.URL, &keyA, "GET", path, nil)
+			if code != 200 || len(out["apps"].([]any)) > 2 {
+				t.Fatalf("ListApps: %d %v", code, out)
+			}
+			seen += len(out["apps"].([]any))
+			tok, _ = out["nextToken"].(string)
+			if tok == "" {
+				break
+			}
+		}
+		if seen != 4 {
+			t.Errorf("listed %d apps, want 4", seen)
+		}
+		_, _, out := hostingCall(t, s.URL, &keyA, "GET", "/apps?maxResults=1", nil)
+		tok = out["nextToken"].(string)
+		if code, typ, _ := hostingCall(t, s.URL, &keyB, "GET", "/apps?nextToken="+url.QueryEscape(tok), nil); code != 400 || typ != "BadRequestException" {
+			t.Errorf("another account's token: %d %s", code, typ)
+		}
+		if code, typ, _ := hostingCall(t, s.URL, &keyA, "GET", "/apps?nextToken=forged.token", nil); code != 400 || typ != "BadRequestException" {
+			t.Errorf("forged token: %d %s", code, typ)
+		}
+	})
+
+	t.Run("bad input", func(t *testing.T) {
+		for _, c := range []struct {
+			name, method, path, body string
+			status                   int
+			typ                      string
+		}{
+			{"no name", "POST", "/apps", `{}`, 400, "BadRequestException"},
+			{"not JSON", "POST", "/apps", `{"name":`, 400, "BadRequestException"},
+			{"a number for a name", "POST", "/apps", `{"name":5}`, 400, "BadRequestException"},
+			{"maxResults over the limit", "GET", "/apps?maxResults=101", "", 400, "BadRequestException"},
+			{"maxResults not a number", "GET", "/apps?maxResults=x", "", 400, "BadRequestException"},
+			{"a bad platform", "POST", "/apps", `{"name":"x","platform":"TOASTER"}`, 400, "BadRequestException"},
+			{"a bad bucket", "POST", "/apps/sharedapp/backendenvironments", `{"environmentName":"e2","deploymentArtifacts":"Not_A_Bucket"}`, 400, "BadRequestException"},
+			{"unknown environment", "GET", "/apps/sharedapp/backendenvironments/nope", "", 404, "NotFoundException"},
+			{"unknown operation", "PATCH", "/apps/sharedapp", "", 404, "UnknownOperationException"},
+			{"huge", "POST", "/apps", `{"name":"` + strings.Repeat("x", 2<<20) + `"}`, 413, "RequestEntityTooLargeException"},
+		} {
+			got := awsReq{service: "amplify", method: c.method, path: c.path, body: c.body, key: &keyA}.do(t, s.URL)
+			if got.status != c.status || got.header.Get("x-amzn-ErrorType") != c.typ {
+				t.Errorf("%s: %d %s %.200s", c.name, got.status, got.header.Get("x-amzn-ErrorType"), got.body)
+			}
+		}
+		wrong := keyA
+		wrong.SecretAccessKey = "forged"
+		if code, typ, _ := hostingCall(t, s.URL, &wrong, "GET", "/apps", nil); code != 403 || typ != "InvalidSignatureException" {
+			t.Errorf("forged: %d %s", code, typ)
+		}
+	})
+
+	t.Run("RemoveAllBackends with cleanAmplifyApp removes the app", func(t *testing.T) {
+		job(t, s.URL, &keyA, "sharedapp", "dev", "/backend/sharedapp/remove", map[string]any{"cleanAmplifyApp": true})
+		if code, typ, _ := hostingCall(t, s.URL, &keyA, "GET", "/apps/sharedapp", nil); code != 404 || typ != "NotFoundException" {
+			t.Errorf("GetApp after RemoveAllBackends: %d %s", code, typ)
+		}
+	})
+}
