@@ -352,6 +352,10 @@ class Pull:
             self.project, self.env)
         self.trace = calls_since(endpoint, before)
         self.write_report("pull", self.out, self.trace, self.seconds)
+        print(f"\n{label}: amplify pull took {self.seconds:.1f} s, {len(self.trace)} requests:", file=sys.stderr)
+        for r in self.trace:
+            print(f"  {r['time'][11:23]} {r['operation']:<36} {r['method']:<4} {r['path']} {r['status']} "
+                  f"{r['errorType']} {r['durationMs']:.1f} ms", file=sys.stderr)
 
     def write_report(self, what, out, trace, seconds):
         if not REPORT_DIR:
