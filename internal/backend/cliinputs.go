@@ -1,13 +1,30 @@
 package backend
 
-import "strings"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // The per-resource files of the Amplify CLI's amplify/backend tree, in the
 // forms the CLI (Gen 1, transformer v2) writes them, derived from a
 // resource's stored configuration.
 
-// authCLIInputs is auth/<name>/cli-inputs.json.
-func authCLIInputs(name string, cfg *AuthConfig) ([]byte, error) {
+// authFiles adds auth/<name>/: cli-inputs.json and build/parameters.json,
+// the same parameters (the CLI reads the built ones when it derives the
+// frontend's auth configuration on pull).
+func authFiles(files map[string][]byte, dir, name string, cfg *AuthConfig) error {
+	params := authParams(name, cfg)
+	var err error
+	if files[dir+"cli-inputs.json"], err = indented(map[string]any{"version": "1", "cognitoConfig": params}); err != nil {
+		return err
+	}
+	files[dir+"build/parameters.json"], err = indented(params)
+	return err
+}
+
+// authParams are an auth resource's parameters, as the CLI's auth
+// walkthrough names and spells them.
+func authParams(name string, cfg *AuthConfig) map[string]any {
 	up := cfg.UserPoolConfigs
 	if up == nil {
 		up = &AuthUserPoolConfig{}
@@ -65,10 +82,50 @@ func authCLIInputs(name string, cfg *AuthConfig) ([]byte, error) {
 			c["smsVerificationMessage"] = str(vm.SmsSettings.SmsMessage)
 		}
 	}
-	if o := up.OAuth; o != nil && str(o.DomainPrefix) != "" {
-		c["hostedUIDomainName"] = *o.DomainPrefix
+	if up.SignInMethod == "EMAIL_AND_PHONE_NUMBER" {
+		// The walkthrough's one answer, which the CLI splits on commas.
+		c["usernameAttributes"] = []string{"email, phone_number"}
 	}
-	return indented(map[string]any{"version": "1", "cognitoConfig": c})
+	chars := []string{}
+	for _, ch := range f.PasswordProtectionSettings.PasswordPolicyCharacters {
+		// REQUIRES_LOWERCASE → "Requires Lowercase"
+		words := strings.Split(strings.ToLower(ch), "_")
+		for i, w := range words {
+			words[i] = strings.ToUpper(w[:1]) + w[1:]
+		}
+		chars = append(chars, strings.Join(words, " "))
+	}
+	c["passwordPolicyCharacters"] = chars
+	if o := up.OAuth; o != nil {
+		if str(o.DomainPrefix) != "" {
+			c["hostedUIDomainName"] = *o.DomainPrefix
+		}
+		meta := map[string]any{}
+		addOAuthOutputs(meta, cfg)
+		c["oAuthMetadata"] = meta["OAuthMetadata"]
+		providers, providerMeta := []string{}, []map[string]any{}
+		if sp := o.SocialProviderSettings; sp != nil {
+			for _, x := range []struct {
+				set                    bool
+				name, scopes, username string
+			}{
+				{sp.Facebook != nil, "Facebook", "email,public_profile", "id"},
+				{sp.Google != nil, "Google", "openid email profile", "sub"},
+				{sp.LoginWithAmazon != nil, "LoginWithAmazon", "profile profile:user_id", "user_id"},
+				{sp.SignInWithApple != nil, "SignInWithApple", "email", "sub"},
+			} {
+				if x.set {
+					providers = append(providers, x.name)
+					providerMeta = append(providerMeta, map[string]any{"ProviderName": x.name, "authorize_scopes": x.scopes,
+						"AttributeMapping": map[string]string{"email": "email", "username": x.username}})
+				}
+			}
+		}
+		c["authProvidersUserPool"] = providers
+		pm, _ := json.Marshal(providerMeta)
+		c["hostedUIProviderMeta"] = string(pm)
+	}
+	return c
 }
 
 // apiFiles adds api/<name>/: schema.graphql, cli-inputs.json,

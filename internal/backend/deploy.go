@@ -232,7 +232,7 @@ func buildTree(p Partition, app *App, e *Env, resources []Resource) (map[string]
 			}
 			bc["customAuth"], bc["frontendAuthConfig"] = false, m.FrontendAuthConfig
 			if !r.Imported {
-				if files[dir+"cli-inputs.json"], err = authCLIInputs(r.Name, cfg); err != nil {
+				if err := authFiles(files, dir, r.Name, cfg); err != nil {
 					return nil, nil, err
 				}
 			}
