@@ -7,4 +7,4 @@ source "$(dirname "$0")/../lib/server.sh"
 
 /usr/bin/python3 -c 'import boto3' 2>/dev/null || suite_failed aws-services "python3-boto3 is not installed (make deps)"
 start_servers || suite_failed aws-services "amplifylite did not start"
-/usr/bin/python3 "$CONFORMANCE_DIR/aws-services/main.py" "$@"
+/usr/bin/python3 "$CONFORMANCE_DIR/lib/unittest_suite.py" aws-services "$CONFORMANCE_DIR/aws-services" "$@"

@@ -6,20 +6,9 @@
 
 import os
 import sys
-import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from unittest_suite import main  # noqa: E402
 
 if __name__ == "__main__":
-    loader = unittest.TestLoader()
-    if len(sys.argv) > 1:
-        suite = loader.loadTestsFromNames(sys.argv[1:])
-    else:
-        suite = loader.discover(HERE, pattern="test_*.py", top_level_dir=HERE)
-    r = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
-    # A test with failing subtests is reported once per subtest: count tests.
-    failed = len({getattr(t, "test_case", t).id() for t, _ in r.failures + r.errors}) + len(r.unexpectedSuccesses)
-    passed = r.testsRun - failed - len(r.skipped)
-    print(f"control: {passed} passed, {failed} failed")
-    sys.exit(1 if failed or passed == 0 else 0)
+    sys.exit(main("control", os.path.dirname(os.path.abspath(__file__)), sys.argv[1:]))

@@ -34,11 +34,8 @@ type Handler struct {
 
 var _ awsproto.Handler = (*Handler)(nil)
 
-// New returns the AppState handler on svc.
+// New returns the AppState handler on svc; log receives internal errors.
 func New(svc *backend.Service, log *slog.Logger) *Handler {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	return &Handler{svc: svc, log: log}
 }
 
@@ -93,8 +90,7 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, req *awsproto.Re
 }
 
 func (h *Handler) internal(w http.ResponseWriter, req *awsproto.Request, err error) {
-	h.log.Error("internal error", "requestId", req.RequestID, "err", err)
-	awsproto.WriteJSON(w, http.StatusInternalServerError, map[string]string{"message": "An internal error occurred; request id " + req.RequestID})
+	h.Fail(w, nil, req, awsproto.Internal(h.log, req.RequestID, err))
 }
 
 // Fail answers a refused request.

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"log/slog"
 	"net/http"
 	"net/url"
 
@@ -89,6 +90,7 @@ var queryCodes = map[string]string{
 	CodeTooLarge:         "RequestEntityTooLarge",
 	CodeTimeout:          "RequestTimeout",
 	CodeBadRequest:       "InvalidParameterValue",
+	CodeInternal:         "InternalFailure",
 }
 
 // WriteQueryError answers e as the query protocol does: an ErrorResponse
@@ -195,4 +197,12 @@ func QueryForm(r *http.Request, body []byte) (url.Values, *Error) {
 		return nil, &Error{Code: "MalformedQueryString", Status: http.StatusBadRequest, Message: "The request parameters do not decode: " + err.Error()}
 	}
 	return form, nil
+}
+
+// Internal logs an error the client did not cause, in full, and returns what
+// the client is shown of it: a 500 with the request id. Each protocol's
+// writer names it as its service does.
+func Internal(log *slog.Logger, requestID string, err error) *Error {
+	log.Error("internal error", "requestId", requestID, "err", err)
+	return &Error{Code: CodeInternal, Status: http.StatusInternalServerError, Message: "An internal error occurred; request id " + requestID}
 }

@@ -28,11 +28,8 @@ type Handler struct {
 
 var _ awsproto.Handler = (*Handler)(nil)
 
-// New returns the CloudFormation handler on svc.
+// New returns the CloudFormation handler on svc; log receives internal errors.
 func New(svc *backend.Service, log *slog.Logger) *Handler {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	return &Handler{svc: svc, log: log}
 }
 
@@ -160,9 +157,7 @@ func (h *Handler) fail(w http.ResponseWriter, req *awsproto.Request, err error) 
 		awsproto.WriteQueryError(w, req.RequestID, &awsproto.Error{Code: "ValidationError", Status: http.StatusBadRequest, Message: be.Message})
 		return
 	}
-	h.log.Error("internal error", "requestId", req.RequestID, "err", err)
-	awsproto.WriteQueryError(w, req.RequestID, &awsproto.Error{Code: "InternalFailure", Status: http.StatusInternalServerError,
-		Message: "An internal error occurred; request id " + req.RequestID})
+	awsproto.WriteQueryError(w, req.RequestID, awsproto.Internal(h.log, req.RequestID, err))
 }
 
 // Fail answers a refused request in the query protocol.

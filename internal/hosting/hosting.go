@@ -30,11 +30,8 @@ type Handler struct {
 
 var _ awsproto.Handler = (*Handler)(nil)
 
-// New returns the handler of Amplify Hosting on svc.
+// New returns the handler of Amplify Hosting on svc; log receives internal errors.
 func New(svc *backend.Service, log *slog.Logger) *Handler {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	return &Handler{log: log, routes: []route{
 		op("CreateApp", svc.CreateApp),
 		op("GetApp", svc.GetApp),
@@ -178,9 +175,9 @@ func (h *Handler) toWire(err error, requestID string) *awsproto.Error {
 			return &awsproto.Error{Code: "LimitExceededException", Status: http.StatusTooManyRequests, Message: be.Message}
 		}
 	}
-	h.log.Error("internal error", "requestId", requestID, "err", err)
-	return &awsproto.Error{Code: "InternalFailureException", Status: http.StatusInternalServerError,
-		Message: "An internal error occurred; request id " + requestID}
+	e := awsproto.Internal(h.log, requestID, err)
+	e.Code = "InternalFailureException"
+	return e
 }
 
 // Fail answers a refused request in REST-JSON.

@@ -35,11 +35,8 @@ type Handler struct {
 
 var _ awsproto.Handler = (*Handler)(nil)
 
-// New returns the S3 handler on svc.
+// New returns the S3 handler on svc; log receives internal errors.
 func New(svc *backend.Service, log *slog.Logger) *Handler {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	return &Handler{svc: svc, log: log}
 }
 
@@ -258,9 +255,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, req *awsproto.Req
 			Message: "The specified bucket does not exist"})
 		return
 	}
-	h.log.Error("internal error", "requestId", req.RequestID, "err", err)
-	awsproto.WriteS3Error(w, r, req.RequestID, resource, &awsproto.Error{Code: "InternalError", Status: http.StatusInternalServerError,
-		Message: "We encountered an internal error. Please try again."})
+	awsproto.WriteS3Error(w, r, req.RequestID, resource, awsproto.Internal(h.log, req.RequestID, err))
 }
 
 // Fail answers a refused request as S3 does.

@@ -17,17 +17,25 @@ import (
 	"github.com/amplifylite/amplifylite/internal/sigv4"
 )
 
-// admin calls AmplifyBackend as key and decodes the JSON answer.
-func admin(t *testing.T, base string, key *sigv4.Credential, method, path string, body any) (int, map[string]any) {
+// callJSON calls a REST-JSON service as key with body encoded, and decodes
+// the answer.
+func callJSON(t *testing.T, base, service string, key *sigv4.Credential, method, path string, body any) (awsResp, map[string]any) {
 	t.Helper()
 	raw := ""
 	if body != nil {
 		b, _ := json.Marshal(body)
 		raw = string(b)
 	}
-	got := awsReq{service: "amplifybackend", method: method, path: path, body: raw, key: key,
+	got := awsReq{service: service, method: method, path: path, body: raw, key: key,
 		header: map[string]string{"Content-Type": "application/json"}}.do(t, base)
-	return got.status, jsonOf(t, got.body)
+	return got, jsonOf(t, got.body)
+}
+
+// admin calls AmplifyBackend.
+func admin(t *testing.T, base string, key *sigv4.Credential, method, path string, body any) (int, map[string]any) {
+	t.Helper()
+	got, out := callJSON(t, base, "amplifybackend", key, method, path, body)
+	return got.status, out
 }
 
 // job starts a job through AmplifyBackend and waits for it to complete.

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -12,14 +11,8 @@ import (
 // hostingCall calls Amplify Hosting as key.
 func hostingCall(t *testing.T, base string, key *sigv4.Credential, method, path string, body any) (int, string, map[string]any) {
 	t.Helper()
-	raw := ""
-	if body != nil {
-		b, _ := json.Marshal(body)
-		raw = string(b)
-	}
-	got := awsReq{service: "amplify", method: method, path: path, body: raw, key: key,
-		header: map[string]string{"Content-Type": "application/json"}}.do(t, base)
-	return got.status, got.header.Get("x-amzn-ErrorType"), jsonOf(t, got.body)
+	got, out := callJSON(t, base, "amplify", key, method, path, body)
+	return got.status, got.header.Get("x-amzn-ErrorType"), out
 }
 
 func TestHosting_SharesAppsWithTheAdminAPI(t *testing.T) {
