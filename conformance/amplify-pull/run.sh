@@ -22,4 +22,5 @@ start_server AMPLIFYLITE_ENDPOINT --job-duration "${AMPLIFYLITE_JOB_DURATION:-20
 start_server AMPLIFYLITE_OPEN_ENDPOINT --job-duration "${AMPLIFYLITE_JOB_DURATION:-200ms}" ||
   suite_failed amplify-pull "amplifylite did not start"
 export AMPLIFYLITE_POLL_MS=${AMPLIFYLITE_POLL_MS:-50}
-/usr/bin/python3 "$CONFORMANCE_DIR/amplify-pull/test_pull.py" "$@"
+# Extra arguments name tests: bash conformance/amplify-pull/run.sh test_pull.SandboxPull
+/usr/bin/python3 "$CONFORMANCE_DIR/lib/unittest_suite.py" amplify-pull "$CONFORMANCE_DIR/amplify-pull" "$@"

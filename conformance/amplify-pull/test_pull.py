@@ -562,12 +562,3 @@ class SandboxPull(unittest.TestCase):
         self.assertIn("Requested app: 0b1c2d3e-no-such-sandbox was not found", out)
         self.assertFalse(os.path.exists(os.path.join(p, "amplify")))
 
-
-if __name__ == "__main__":
-    runner = unittest.TextTestRunner(verbosity=2, stream=sys.stdout)
-    prog = unittest.main(exit=False, testRunner=runner)
-    r = prog.result
-    failed = len(r.failures) + len(r.errors) + len(r.unexpectedSuccesses)
-    passed = r.testsRun - failed - len(r.skipped)
-    print(f"amplify-pull: {passed} passed, {failed} failed")
-    sys.exit(1 if failed or passed == 0 else 0)
