@@ -562,3 +562,55 @@ class SandboxPull(unittest.TestCase):
         self.assertIn("Requested app: 0b1c2d3e-no-such-sandbox was not found", out)
         self.assertFalse(os.path.exists(os.path.join(p, "amplify")))
 
+
+
+class PullErrors(unittest.TestCase):
+    """What the CLI prints when amplifylite refuses a pull (on the SigV4-verifying server)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.endpoint = os.environ["AMPLIFYLITE_ENDPOINT"]
+        c = backend_client(cls.endpoint)
+        r = c.create_backend(AppId="dpullerrors1a2", AppName="pullerrors", BackendEnvironmentName=ENV)
+        wait_job(c, "dpullerrors1a2", r["JobId"])
+        cls.base = tempfile.mkdtemp(prefix="amplify-pull-errors-")
+        cls.env = cli_env(cls.endpoint, amplify_home(cls.base))
+
+    @classmethod
+    def tearDownClass(cls):
+        if not os.environ.get("AMPLIFY_PULL_KEEP"):
+            shutil.rmtree(cls.base, ignore_errors=True)
+
+    def pull(self, name, app, env=ENV, secret=SECRET):
+        p = os.path.join(self.base, name)
+        os.makedirs(p)
+        providers = {"awscloudformation": {"configLevel": "project", "useProfile": False,
+                                           "accessKeyId": ACCESS_KEY, "secretAccessKey": secret, "region": REGION}}
+        before, _ = journal(self.endpoint)
+        code, out, _ = run_cli(["pull", "--amplify", json.dumps({"appId": app, "envName": env}),
+                                "--providers", json.dumps(providers), "--frontend", json.dumps(FRONTEND),
+                                "--yes"], p, self.env)
+        self.assertNotIn(PULLED, out)
+        self.assertFalse(os.path.exists(os.path.join(p, "src", "aws-exports.js")), out)
+        return out, calls_since(self.endpoint, before)
+
+    def test_unknown_app(self):
+        out, trace = self.pull("unknown-app", "dnosuchapp1234")
+        self.assertIn("dnosuchapp1234", out)
+        self.assertIn("Check that the region of the Amplify App is matching the configured region.", out)
+        self.assertIn(("amplify:GetApp", 404, "NotFoundException"),
+                      [(r["operation"], r["status"], r["errorType"]) for r in trace])
+
+    def test_unknown_environment(self):
+        out, trace = self.pull("unknown-env", "dpullerrors1a2", env="nosuchenv")
+        self.assertIn("Cannot find backend environment nosuchenv in Amplify Console app: pullerrors", out)
+        self.assertIn(("amplify:GetBackendEnvironment", 404, "NotFoundException"),
+                      [(r["operation"], r["status"], r["errorType"]) for r in trace])
+
+    def test_forged_secret(self):
+        out, trace = self.pull("forged", "dpullerrors1a2", secret="x" * 40)
+        self.assertIn("Invalid configuration settings", out, trace)
+        # The CLI stops at its first call, STS's, which the server refuses.
+        (sts,) = trace
+        self.assertTrue(sts["operation"].startswith("sts:"), sts)
+        self.assertEqual((sts["status"], sts["signature"]), (403, "invalid"), sts)
