@@ -135,6 +135,30 @@ COMPOSITIONS = {
         },
         "oauth": {},
     },
+    # "minimal": a user pool without an identity pool, no storage, an API-key API without conflict
+    # resolution — so no DataStore, and `amplify pull` generates no models (as with real Amplify).
+    "minimal": {
+        "auth": {
+            "AuthResources": "USER_POOL_ONLY",
+            "Service": "COGNITO",
+            "UserPoolConfigs": {"UserPoolName": "minimal_userpool", "SignInMethod": "PHONE_NUMBER",
+                                "RequiredSignUpAttributes": ["PHONE_NUMBER"]},
+        },
+        "api": {
+            "ApiName": "minimalapi",
+            "Service": "AppSync",
+            "TransformSchema": "type Item @model @auth(rules: [{allow: public}]) {\n  id: ID!\n  label: String\n}\n",
+            "DefaultAuthType": {"Mode": "API_KEY", "Settings": {"ExpirationTime": 90.0}},
+            "ConflictResolution": {"ResolutionStrategy": "NONE"},
+        },
+        "adminUI": False,
+        "cognito": {
+            "aws_cognito_username_attributes": ["PHONE_NUMBER"],
+            "aws_cognito_signup_attributes": ["PHONE_NUMBER"],
+            "aws_cognito_social_providers": [],
+        },
+        "oauth": {},
+    },
 }
 
 
@@ -173,9 +197,10 @@ def build_backend(endpoint, app, composition):
     r = c.create_backend_auth(AppId=app, BackendEnvironmentName=ENV, ResourceName=f"{composition}auth",
                               ResourceConfig=comp["auth"])
     wait_job(c, app, r["JobId"])
-    r = c.create_backend_storage(AppId=app, BackendEnvironmentName=ENV, ResourceName=f"{composition}storage",
-                                 ResourceConfig=comp["storage"])
-    wait_job(c, app, r["JobId"])
+    if "storage" in comp:
+        r = c.create_backend_storage(AppId=app, BackendEnvironmentName=ENV, ResourceName=f"{composition}storage",
+                                     ResourceConfig=comp["storage"])
+        wait_job(c, app, r["JobId"])
     r = c.create_backend_api(AppId=app, BackendEnvironmentName=ENV, ResourceName=name, ResourceConfig=comp["api"])
     wait_job(c, app, r["JobId"])
     r = c.generate_backend_api_models(AppId=app, BackendEnvironmentName=ENV, ResourceName=name)
@@ -305,20 +330,24 @@ def expected_exports(meta, deployed, comp):
     region = meta["providers"]["awscloudformation"]["Region"]
     (auth,) = meta["auth"].values()
     (api,) = meta["api"].values()
-    (storage,) = meta["storage"].values()
     want = {
         "aws_project_region": region,
         "aws_cognito_region": region,
         "aws_user_pools_id": auth["output"]["UserPoolId"],
         "aws_user_pools_web_client_id": auth["output"]["AppClientIDWeb"],
-        "aws_cognito_identity_pool_id": auth["output"]["IdentityPoolId"],
-        "aws_user_files_s3_bucket": storage["output"]["BucketName"],
-        "aws_user_files_s3_bucket_region": storage["output"]["Region"],
+        # None: the key must be absent (no identity pool, no storage).
+        "aws_cognito_identity_pool_id": auth["output"].get("IdentityPoolId"),
+        "aws_user_files_s3_bucket": None,
+        "aws_user_files_s3_bucket_region": None,
         "aws_appsync_graphqlEndpoint": api["output"]["GraphQLAPIEndpointOutput"],
         "aws_appsync_region": region,
         "aws_appsync_authenticationType": comp["api"]["DefaultAuthType"]["Mode"],
         **comp["cognito"],
     }
+    if "storage" in meta:
+        (storage,) = meta["storage"].values()
+        want["aws_user_files_s3_bucket"] = storage["output"]["BucketName"]
+        want["aws_user_files_s3_bucket_region"] = storage["output"]["Region"]
     (deployed_api,) = deployed["api"].values()
     if "API_KEY" in [comp["api"]["DefaultAuthType"]["Mode"]] + [m["Mode"] for m in comp["api"].get("AdditionalAuthTypes", [])]:
         want["aws_appsync_apiKey"] = deployed_api["output"]["GraphQLAPIKeyOutput"]
@@ -400,6 +429,8 @@ class PullCase(unittest.TestCase):
         got = load_exports(self.pull.project)
         want = expected_exports(self.pull.meta, self.pull.deployed, self.comp())
         self.assertEqual({k: got.get(k) for k in want}, want, self.pull.out)
+        for key in [k for k, v in want.items() if v is None]:
+            self.assertNotIn(key, got)
         if "aws_appsync_apiKey" not in want:
             self.assertNotIn("aws_appsync_apiKey", got)
         else:
@@ -410,7 +441,7 @@ class PullCase(unittest.TestCase):
     def test_deployed_meta_matches_getbackend(self):
         """The deployment bucket's amplify-meta.json carries GetBackend's ids, and what a pull needs."""
         for category in ("auth", "api", "storage"):
-            for name, res in self.pull.meta[category].items():
+            for name, res in self.pull.meta.get(category, {}).items():
                 deployed = self.pull.deployed[category][name]
                 for key, value in res["output"].items():
                     self.assertEqual(deployed["output"][key], value, (category, name, key))
@@ -419,6 +450,11 @@ class PullCase(unittest.TestCase):
 
     def test_models_generated(self):
         models = os.path.join(self.pull.project, "src", "models")
+        if self.comp()["api"].get("ConflictResolution", {}).get("ResolutionStrategy", "NONE") == "NONE":
+            # Not a DataStore API: the CLI generates models only when transform.conf.json has a ResolverConfig.
+            self.assertIn(PULLED, self.pull.out)
+            self.assertFalse(os.path.exists(models), self.pull.out)
+            return
         self.assertTrue(os.path.isdir(models), self.pull.out)
         self.assertEqual(sorted(os.listdir(models)), ["index.d.ts", "index.js", "schema.d.ts", "schema.js"])
         with open(os.path.join(models, "schema.js")) as f:
@@ -441,7 +477,7 @@ class PullCase(unittest.TestCase):
         with open(os.path.join(p, "amplify", "backend", "amplify-meta.json")) as f:
             local = json.load(f)
         for category in ("auth", "api", "storage"):
-            for name, res in self.pull.meta[category].items():
+            for name, res in self.pull.meta.get(category, {}).items():
                 for key, value in res["output"].items():
                     self.assertEqual(local[category][name]["output"].get(key), value, (category, name, key))
                 self.assertIn("lastPushTimeStamp", local[category][name])
@@ -456,8 +492,10 @@ class PullCase(unittest.TestCase):
         self.assertEqual(ops[:5], ["sts:GetCallerIdentity", "amplify:ListApps", "amplify:GetApp",
                                    "amplify:GetBackendEnvironment", "s3:GetObject"], ops)
         self.assertEqual(self.pull.trace[4]["path"], f"/{bucket}/%23current-cloud-backend.zip")
-        for op in ("cloudformation:ListStackResources", "cloudformation:DescribeStacks"):
-            self.assertIn(op, ops)
+        # The root stack lists one nested stack per resource; the CLI describes the root and each of them.
+        resources = sum(len(self.pull.meta.get(c, {})) for c in ("auth", "api", "storage"))
+        self.assertEqual(ops.count("cloudformation:ListStackResources"), 1, ops)
+        self.assertEqual(ops.count("cloudformation:DescribeStacks"), 1 + resources, ops)
         paths = [r["path"] for r in self.pull.trace if r["operation"] == "s3:GetObject"]
         self.assertEqual(paths.count(f"/{bucket}/%23current-cloud-backend.zip"), 2)
         self.assertIn(f"/{bucket}/amplify-meta.json", paths)
@@ -498,6 +536,10 @@ class SignedFull(PullCase):
 
 class OpenPlain(PullCase):
     endpoint, composition, app, label = "AMPLIFYLITE_OPEN_ENDPOINT", "plain", "dpullplain1a2b", "open-plain"
+
+
+class SignedMinimal(PullCase):
+    endpoint, composition, app, label, signed = "AMPLIFYLITE_ENDPOINT", "minimal", "dpullminimal12", "signed-minimal", True
 
 
 class SandboxPull(unittest.TestCase):
