@@ -365,6 +365,14 @@ class Pull:
     def __init__(self, endpoint, app, composition, label):
         self.endpoint, self.app, self.composition, self.label = endpoint, app, composition, label
         self.base = tempfile.mkdtemp(prefix=f"amplify-pull-{label}-")
+        try:
+            self.run()
+        except BaseException:
+            self.cleanup()
+            raise
+
+    def run(self):
+        endpoint, app, composition, label = self.endpoint, self.app, self.composition, self.label
         self.env = cli_env(endpoint, amplify_home(self.base))
         self.meta = build_backend(endpoint, app, composition)
         bucket = self.meta["providers"]["awscloudformation"]["DeploymentBucketName"]
