@@ -227,3 +227,32 @@ class AppState(unittest.TestCase):
         code, body = self.get(f"/AppState/{app}")
         self.assertEqual(code, 200)
         self.assertIn("type Todo @model", body["schema"])
+
+
+class Cognito(unittest.TestCase):
+    def test_social_providers_of_the_user_pool(self):
+        app = new_app()
+        ab = client("amplifybackend")
+        wait(ab, app, "dev", ab.create_backend(AppId=app, AppName="social", BackendEnvironmentName="dev"))
+        wait(ab, app, "dev", ab.create_backend_auth(AppId=app, BackendEnvironmentName="dev", ResourceName="socialauth", ResourceConfig={
+            "AuthResources": "USER_POOL_ONLY", "Service": "COGNITO",
+            "UserPoolConfigs": {"SignInMethod": "EMAIL", "RequiredSignUpAttributes": ["EMAIL"], "UserPoolName": "socialpool",
+                                "OAuth": {"DomainPrefix": app, "OAuthGrantType": "CODE", "OAuthScopes": ["EMAIL", "OPENID"],
+                                          "RedirectSignInURIs": ["https://example.com/in/"], "RedirectSignOutURIs": ["https://example.com/out/"],
+                                          "SocialProviderSettings": {"Google": {"ClientId": "gid", "ClientSecret": "gsecret"},
+                                                                     "SignInWithApple": {"ClientId": "aid", "TeamId": "team", "KeyId": "key", "PrivateKey": "pk"}}}}}))
+        meta = json.loads(ab.get_backend(AppId=app, BackendEnvironmentName="dev")["AmplifyMetaConfig"])
+        pool_id = meta["auth"]["socialauth"]["output"]["UserPoolId"]
+        idp = client("cognito-idp")
+        pools = [p for page in idp.get_paginator("list_user_pools").paginate(MaxResults=1) for p in page["UserPools"]]
+        mine = [p for p in pools if p["Id"] == pool_id]
+        self.assertEqual([p["Name"] for p in mine], ["socialpool-dev"])
+        providers = idp.list_identity_providers(UserPoolId=pool_id, MaxResults=60)["Providers"]
+        self.assertEqual(sorted(p["ProviderName"] for p in providers), ["Google", "SignInWithApple"])
+        google = idp.describe_identity_provider(UserPoolId=pool_id, ProviderName="Google")["IdentityProvider"]
+        self.assertEqual((google["ProviderDetails"]["client_id"], google["ProviderDetails"]["client_secret"]), ("gid", "gsecret"))
+        apple = idp.describe_identity_provider(UserPoolId=pool_id, ProviderName="SignInWithApple")["IdentityProvider"]
+        self.assertEqual(apple["ProviderDetails"]["team_id"], "team")
+        self.assertEqual(code_of(idp.describe_identity_provider, UserPoolId=pool_id, ProviderName="Facebook"), "ResourceNotFoundException")
+        self.assertEqual(code_of(client("cognito-idp", "111122223333").list_identity_providers, UserPoolId=pool_id, MaxResults=60), "ResourceNotFoundException")
+        self.assertEqual(code_of(idp.create_user_pool, PoolName="x"), "UnknownOperationException")

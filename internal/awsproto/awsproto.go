@@ -67,7 +67,8 @@ func WriteJSONError(w http.ResponseWriter, e *Error) {
 	}{e.Code, e.Message})
 }
 
-// WriteJSON answers v as JSON with the status.
+// WriteJSON answers v as JSON with the status, as application/json unless
+// a Content-Type is set already (JSON 1.1's application/x-amz-json-1.1).
 func WriteJSON(w http.ResponseWriter, status int, v any) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -77,7 +78,9 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		buf.WriteString(`{"__type":"InternalFailure","message":"response encoding failed"}`)
 	}
-	w.Header().Set("Content-Type", "application/json")
+	if w.Header().Get("Content-Type") == "" {
+		w.Header().Set("Content-Type", "application/json")
+	}
 	w.WriteHeader(status)
 	w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }

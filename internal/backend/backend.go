@@ -59,6 +59,7 @@ type Service struct {
 	gen    atomic.Uint64 // write generation, see update
 	policy jobPolicy     // how jobs finish (jobcontrol.go)
 	cache  *readCache    // nil when the store is shared
+	envs   *envIndex     // nil when the store is shared
 }
 
 // New returns a Service on store. It records the configured buckets.
@@ -75,7 +76,7 @@ func New(ctx context.Context, store Store, cfg Config) (*Service, error) {
 	}
 	s := &Service{store: store, write: store.Update, cfg: cfg, secret: secret, wake: make(chan struct{}, 1)}
 	if !cfg.Shared {
-		s.cache = &readCache{}
+		s.cache, s.envs = &readCache{}, &envIndex{}
 	}
 	s.policy.p = JobPolicy{Mode: JobsAuto, Duration: cfg.JobDuration}
 	if len(cfg.Buckets) > 0 {

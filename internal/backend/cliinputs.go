@@ -105,16 +105,10 @@ func authParams(name string, cfg *AuthConfig) map[string]any {
 		c["oAuthMetadata"] = meta["OAuthMetadata"]
 		providers, providerMeta := []string{}, []map[string]any{}
 		if sp := o.SocialProviderSettings; sp != nil {
-			for _, x := range []struct {
-				set                    bool
-				name, scopes, username string
-			}{
-				{sp.Facebook != nil, "Facebook", "email,public_profile", "id"},
-				{sp.Google != nil, "Google", "openid email profile", "sub"},
-				{sp.LoginWithAmazon != nil, "LoginWithAmazon", "profile profile:user_id", "user_id"},
-				{sp.SignInWithApple != nil, "SignInWithApple", "email", "sub"},
-			} {
-				if x.set {
+			set := map[string]bool{"Facebook": sp.Facebook != nil, "Google": sp.Google != nil,
+				"LoginWithAmazon": sp.LoginWithAmazon != nil, "SignInWithApple": sp.SignInWithApple != nil}
+			for _, x := range socialProviders {
+				if set[x.name] {
 					providers = append(providers, x.name)
 					providerMeta = append(providerMeta, map[string]any{"ProviderName": x.name, "authorize_scopes": x.scopes,
 						"AttributeMapping": map[string]string{"email": "email", "username": x.username}})

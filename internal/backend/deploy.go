@@ -42,14 +42,18 @@ type Deployment struct {
 }
 
 // DeploymentBucket returns the deployment bucket of the partition's
-// environment that has it, or a NotFound error.
+// environment that has it, or a NotFound error. Its objects are shared: a
+// caller must not change them.
 func (s *Service) DeploymentBucket(ctx context.Context, p Partition, bucket string) (*Deployment, error) {
+	gen := s.gen.Load()
+	if s.envs != nil {
+		if d := s.envs.deployment(p, gen, bucket); d != nil {
+			return d, nil
+		}
+	}
 	var out *Deployment
 	err := s.store.View(ctx, func(tx Tx) error {
-		app, env, err := envWhere(tx, p, func(app *App, e *Env) bool {
-			_, b := stackOf(p, app, e)
-			return b == bucket
-		})
+		app, env, err := s.envNamed(tx, p, gen, bucketKey, bucket)
 		if err != nil {
 			return err
 		}
@@ -59,7 +63,13 @@ func (s *Service) DeploymentBucket(ctx context.Context, p Partition, bucket stri
 		out, err = deployment(tx, p, app, env)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	if s.envs != nil {
+		s.envs.keep(p, gen, out)
+	}
+	return out, nil
 }
 
 // envWhere returns the partition's first environment (by app id, then age)

@@ -45,34 +45,34 @@ func (s *Service) Stacks(ctx context.Context, p Partition, nameOrID string) ([]S
 		name, _, _ = strings.Cut(after, "/")
 	}
 	var out []Stack
+	gen := s.gen.Load()
 	err := s.store.View(ctx, func(tx Tx) error {
-		var found error
-		_, _, err := envWhere(tx, p, func(app *App, e *Env) bool {
-			root, _ := stackOf(p, app, e)
-			if nameOrID != "" && name != root && !strings.HasPrefix(name, root+"-") {
-				return false
+		if nameOrID == "" {
+			var found error
+			_, _, err := envWhere(tx, p, func(app *App, e *Env) bool {
+				stacks, err := envStacks(tx, p, app, e)
+				out, found = append(out, stacks...), err
+				return err != nil
+			})
+			if err == nil {
+				err = found
 			}
-			stacks, err := envStacks(tx, p, app, e)
-			if err != nil {
-				found = err
-				return true
-			}
-			if nameOrID == "" {
-				out = append(out, stacks...)
-				return false
-			}
-			for i, st := range stacks {
-				if st.Name == name && (!strings.HasPrefix(nameOrID, "arn:") || st.ID == nameOrID) {
-					out = append([]Stack{st}, append(stacks[:i:i], stacks[i+1:]...)...)
-					return true
-				}
-			}
-			return false
-		})
-		if err == nil {
-			err = found
+			return err
 		}
-		return err
+		app, e, err := s.rootOfStack(tx, p, gen, name)
+		if err != nil || e == nil {
+			return err
+		}
+		stacks, err := envStacks(tx, p, app, e)
+		if err != nil {
+			return err
+		}
+		for i, st := range stacks {
+			if st.Name == name && (!strings.HasPrefix(nameOrID, "arn:") || st.ID == nameOrID) {
+				out = append([]Stack{st}, append(stacks[:i:i], stacks[i+1:]...)...)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -149,3 +149,43 @@ func TestHosting_SharesAppsWithTheAdminAPI(t *testing.T) {
 		}
 	})
 }
+
+func TestCognito_UserPoolsOfTheAuthResources(t *testing.T) {
+	s := startSigned(t)
+	buildBackend(t, s.URL, &keyA, "poolapp", "dev")
+	meta := backendMeta(t, s.URL, &keyA, "poolapp", "dev")
+	pool := get(meta, "auth", "pullauth", "output", "UserPoolId").(string)
+	idp := func(key *sigv4.Credential, op, body string) (awsResp, map[string]any) {
+		got := awsReq{service: "cognito-idp", method: "POST", path: "/", body: body, key: key, header: map[string]string{
+			"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AWSCognitoIdentityProviderService." + op}}.do(t, s.URL)
+		return got, jsonOf(t, got.body)
+	}
+	got, out := idp(&keyA, "ListUserPools", `{"MaxResults":60}`)
+	pools, _ := out["UserPools"].([]any)
+	if got.status != 200 || len(pools) != 1 || get(pools[0].(map[string]any), "Id") != pool || get(pools[0].(map[string]any), "Name") != "pullpool-dev" ||
+		got.header.Get("Content-Type") != "application/x-amz-json-1.1" {
+		t.Fatalf("ListUserPools: %d %v", got.status, out)
+	}
+	if got, out := idp(&keyA, "ListIdentityProviders", `{"UserPoolId":"`+pool+`","MaxResults":60}`); got.status != 200 || len(out["Providers"].([]any)) != 0 {
+		t.Errorf("ListIdentityProviders: %d %v", got.status, out)
+	}
+	for _, c := range []struct {
+		name   string
+		key    *sigv4.Credential
+		op     string
+		body   string
+		status int
+		typ    string
+	}{
+		{"another account's pool", &keyB, "DescribeUserPool", `{"UserPoolId":"` + pool + `"}`, 400, "ResourceNotFoundException"},
+		{"no MaxResults", &keyA, "ListUserPools", `{}`, 400, "InvalidParameterException"},
+		{"not JSON", &keyA, "ListUserPools", `{"MaxResults":`, 400, "SerializationException"},
+		{"no pool id", &keyA, "ListIdentityProviders", `{}`, 400, "InvalidParameterException"},
+		{"a write", &keyA, "DeleteUserPool", `{"UserPoolId":"` + pool + `"}`, 400, "UnknownOperationException"},
+		{"another service's target", &keyA, "x", `{}`, 400, "UnknownOperationException"},
+	} {
+		if got, _ := idp(c.key, c.op, c.body); got.status != c.status || got.header.Get("x-amzn-ErrorType") != c.typ {
+			t.Errorf("%s: %d %s %s", c.name, got.status, got.header.Get("x-amzn-ErrorType"), got.body)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/amplifylite/amplifylite/internal/awsproto"
 	"github.com/amplifylite/amplifylite/internal/backend"
 	"github.com/amplifylite/amplifylite/internal/cloudformation"
+	"github.com/amplifylite/amplifylite/internal/cognito"
 	"github.com/amplifylite/amplifylite/internal/hosting"
 	"github.com/amplifylite/amplifylite/internal/s3"
 	"github.com/amplifylite/amplifylite/internal/sts"
@@ -22,6 +23,7 @@ func services(svc *backend.Service, log *slog.Logger) (signed, public map[string
 		s3.SigningName:                s3.New(svc, log),
 		cloudformation.SigningName:    cloudformation.New(svc, log),
 		appstate.UIBuilderSigningName: appstate.UIBuilder{},
+		cognito.SigningName:           cognito.New(svc, log),
 	}
 	public = map[string]awsproto.Handler{
 		appstate.Prefix:          appstate.New(svc, log),

@@ -37,6 +37,10 @@ func FuzzServices(f *testing.F) {
 		if u, err := r.URL.Parse(path); err == nil {
 			r.URL = u
 		}
+		if service == "cognito-idp" {
+			ops := []string{"ListUserPools", "DescribeUserPool", "ListIdentityProviders", "DescribeIdentityProvider"}
+			r.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+ops[len(body)%len(ops)])
+		}
 		if service != "" {
 			r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20261130/us-east-1/"+service+"/aws4_request, SignedHeaders=host, Signature=00")
 		}
@@ -73,6 +77,8 @@ func FuzzServices(f *testing.F) {
 		{"cloudformation", "POST", "/", "Action=DescribeStacks&StackName=arn:aws:cloudformation:us-east-1:0:stack/x/y"},
 		{"cloudformation", "POST", "/", "Action=ListStackResources&StackName=amplify-app1-dev"},
 		{"amplifyuibuilder", "GET", "/app/app1/environment/dev/metadata", ""},
+		{"cognito-idp", "POST", "/", `{"MaxResults":60}`},
+		{"cognito-idp", "POST", "/", `{"UserPoolId":"us-east-1_x","ProviderName":"Google"}`},
 		{"", "GET", "/AppState/?appId=app1", ""},
 		{"", "GET", "/AppState/app1", ""},
 		{"", "GET", "/app/x", ""},
