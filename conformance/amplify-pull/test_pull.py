@@ -471,6 +471,11 @@ class PullCase(unittest.TestCase):
             self.assertIn(f'"name": "{model}"', schema)
         with open(os.path.join(models, "index.js")) as f:
             self.assertIn("initSchema", f.read())
+        # The models the Admin API generated (GetBackendAPIModels, what Studio shows) are the CLI's own.
+        got = backend_client(self.pull.endpoint).get_backend_api_models(
+            AppId=self.app, BackendEnvironmentName=ENV, ResourceName=self.comp()["api"]["ApiName"])
+        self.assertEqual(got["Status"], "LATEST")
+        self.assertEqual(got["Models"], schema)
 
     def test_project_files(self):
         p = self.pull.project
