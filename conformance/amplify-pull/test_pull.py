@@ -577,9 +577,10 @@ class SandboxPull(unittest.TestCase):
                 wait_job(c, app, r["JobId"], env=r["BackendEnvironmentName"])
         cls.base = tempfile.mkdtemp(prefix="amplify-pull-sandbox-")
         cls.env = cli_env(cls.endpoint, amplify_home(cls.base))
-        # amplify-app's scaffolding runs `npm install --only=dev` for its helper scripts; a dry run
-        # leaves the project as it is (npm still resolves the two packages with the registry).
-        cls.env["npm_config_dry_run"] = "true"
+        # amplify-app's scaffolding runs `npm install --only=dev` for the two packages its helper scripts
+        # need. The project starts as sandbox-app/ (a React app whose package.json already lists them, and
+        # its lock file), so a dry run offline resolves them from the lock file: no registry, no files.
+        cls.env.update(npm_config_dry_run="true", npm_config_offline="true")
 
     @classmethod
     def tearDownClass(cls):
@@ -588,16 +589,14 @@ class SandboxPull(unittest.TestCase):
 
     def project(self, name):
         p = os.path.join(self.base, name)
-        os.makedirs(p)
-        with open(os.path.join(p, "package.json"), "w") as f:  # a React app: amplify-app asks nothing
-            json.dump({"name": name, "version": "0.1.0", "private": True,
-                       "dependencies": {"react": "^18.2.0"}}, f)
+        shutil.copytree(os.path.join(HERE, "sandbox-app"), p)
         return p
 
     def test_sandbox_schema_becomes_models(self):
         p = self.project("sandbox")
         code, out, seconds = run_cli(["pull", "--sandboxId", "dsandbox1a2b3c"], p, self.env)
         self.assertEqual(code, 0, out)
+        self.assertIn("Amplify setup completed successfully.", out)  # amplify-app's scaffolding, offline
         with open(os.path.join(p, "amplify", "backend", "api", "amplifyDatasource", "schema.graphql")) as f:
             self.assertEqual(f.read(), COMPOSITIONS["plain"]["api"]["TransformSchema"])
         self.assertIn("Successfully generated models", out)
