@@ -35,6 +35,12 @@ type Handler interface {
 	Fail(w http.ResponseWriter, r *http.Request, req *Request, e *Error)
 }
 
+// Namer is a Handler that can name a request's operation without serving
+// it, for the journal of a request refused before it reached the service.
+type Namer interface {
+	Operation(r *http.Request, body []byte) string
+}
+
 // Error is a failure as a service reports it: the AWS error code, the HTTP
 // status and the message. The edge's refusals use the codes below; each
 // protocol's writer renames them to what the service calls them.
@@ -57,10 +63,21 @@ const (
 	CodeInternal         = "InternalFailure"
 )
 
+// ErrorRecorder is a ResponseWriter that wants to know the error code a
+// writer below answered (the edge's request journal and metrics).
+type ErrorRecorder interface{ RecordError(code string) }
+
+func record(w http.ResponseWriter, code string) {
+	if r, ok := w.(ErrorRecorder); ok {
+		r.RecordError(code)
+	}
+}
+
 // WriteJSONError answers e in REST-JSON, as AWS's REST-JSON services do:
 // the code in x-amzn-ErrorType and the body's __type, the message in the body.
 func WriteJSONError(w http.ResponseWriter, e *Error) {
 	w.Header()["x-amzn-ErrorType"] = []string{e.Code}
+	record(w, e.Code)
 	WriteJSON(w, e.Status, struct {
 		Type    string `json:"__type"`
 		Message string `json:"message"`
@@ -103,6 +120,7 @@ func WriteQueryError(w http.ResponseWriter, requestID string, e *Error) {
 	if c, ok := queryCodes[code]; ok {
 		code = c
 	}
+	record(w, code)
 	fault := "Sender"
 	if e.Status >= 500 {
 		fault = "Receiver"
@@ -159,6 +177,7 @@ func WriteS3Error(w http.ResponseWriter, r *http.Request, requestID, resource st
 		code = c
 	}
 	w.Header().Set("x-amz-request-id", requestID)
+	record(w, code)
 	if r.Method == http.MethodHead {
 		w.WriteHeader(e.Status)
 		return
@@ -208,4 +227,12 @@ func QueryForm(r *http.Request, body []byte) (url.Values, *Error) {
 func Internal(log *slog.Logger, requestID string, err error) *Error {
 	log.Error("internal error", "requestId", requestID, "err", err)
 	return &Error{Code: CodeInternal, Status: http.StatusInternalServerError, Message: "An internal error occurred; request id " + requestID}
+}
+
+// QueryAction names a query-protocol request's operation (its Action).
+func QueryAction(r *http.Request, body []byte) string {
+	if form, err := QueryForm(r, body); err == nil && form.Get("Action") != "" {
+		return form.Get("Action")
+	}
+	return "-"
 }

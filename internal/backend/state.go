@@ -112,6 +112,7 @@ type SnapshotApp struct {
 	Name         string        `json:"name,omitempty"`
 	Created      time.Time     `json:"created,omitzero"`
 	Config       *AppConfig    `json:"config,omitempty"`
+	Hosting      *HostingApp   `json:"hosting,omitempty"`
 	Removed      bool          `json:"removed,omitempty"`
 	Environments []SnapshotEnv `json:"environments"`
 	Jobs         []Job         `json:"jobs"`
@@ -122,9 +123,12 @@ type SnapshotApp struct {
 // models are exported as text (models, introspection), and compressed again
 // on import.
 type SnapshotEnv struct {
-	Name      string     `json:"name"`
-	Created   time.Time  `json:"created"`
-	Resources []Resource `json:"resources"`
+	Name             string     `json:"name"`
+	Created          time.Time  `json:"created"`
+	StackName        string     `json:"stackName,omitempty"`
+	DeploymentBucket string     `json:"deploymentBucket,omitempty"`
+	Pushed           time.Time  `json:"pushed,omitzero"`
+	Resources        []Resource `json:"resources"`
 }
 
 // ImportMode is how an import treats the records already stored.
@@ -208,7 +212,7 @@ func exportApp(tx Tx, p Partition, id string) (SnapshotApp, error) {
 	if app == nil {
 		out.Removed = true
 	} else {
-		out.Name, out.Created, out.Config = app.Name, app.Created, app.Config
+		out.Name, out.Created, out.Config, out.Hosting = app.Name, app.Created, app.Config, app.Hosting
 	}
 	envs, err := tx.Envs(p, id)
 	if err != nil {
@@ -227,7 +231,8 @@ func exportApp(tx Tx, p Partition, id string) (SnapshotApp, error) {
 		if res == nil {
 			res = []Resource{}
 		}
-		out.Environments = append(out.Environments, SnapshotEnv{Name: e.Name, Created: e.Created, Resources: res})
+		out.Environments = append(out.Environments, SnapshotEnv{Name: e.Name, Created: e.Created, StackName: e.StackName,
+			DeploymentBucket: e.DeploymentBucket, Pushed: e.Pushed, Resources: res})
 	}
 	if out.Jobs, err = tx.AppJobs(p, id); err != nil {
 		return out, err
@@ -388,13 +393,14 @@ func importSnapshot(tx Tx, snap *Snapshot, wrote *RecordCounts) error {
 		p := Partition{Account: sp.Account, Region: sp.Region}
 		for _, a := range sp.Apps {
 			if !a.Removed {
-				if err := tx.PutApp(p, &App{ID: a.ID, Name: a.Name, Created: a.Created, Config: a.Config}); err != nil {
+				if err := tx.PutApp(p, &App{ID: a.ID, Name: a.Name, Created: a.Created, Config: a.Config, Hosting: a.Hosting}); err != nil {
 					return err
 				}
 				wrote.Apps++
 			}
 			for _, e := range a.Environments {
-				if err := tx.PutEnv(p, &Env{AppID: a.ID, Name: e.Name, Created: e.Created}); err != nil {
+				if err := tx.PutEnv(p, &Env{AppID: a.ID, Name: e.Name, Created: e.Created, StackName: e.StackName,
+					DeploymentBucket: e.DeploymentBucket, Pushed: e.Pushed}); err != nil {
 					return err
 				}
 				wrote.Environments++

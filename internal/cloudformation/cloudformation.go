@@ -166,3 +166,8 @@ func (h *Handler) Fail(w http.ResponseWriter, _ *http.Request, req *awsproto.Req
 }
 
 func ts(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// Operation names a request's operation: its Action.
+func (h *Handler) Operation(r *http.Request, body []byte) string {
+	return awsproto.QueryAction(r, body)
+}

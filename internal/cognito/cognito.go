@@ -164,3 +164,11 @@ func (h *Handler) Fail(w http.ResponseWriter, _ *http.Request, _ *awsproto.Reque
 }
 
 func epoch(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
+
+// Operation names a request's operation: its X-Amz-Target's.
+func (h *Handler) Operation(r *http.Request, _ []byte) string {
+	if op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), targetPrefix); ok {
+		return op
+	}
+	return "-"
+}

@@ -184,3 +184,11 @@ func (h *Handler) toWire(err error, requestID string) *awsproto.Error {
 func (h *Handler) Fail(w http.ResponseWriter, _ *http.Request, _ *awsproto.Request, e *awsproto.Error) {
 	awsproto.WriteJSONError(w, e)
 }
+
+// Operation names a request's operation: the one its method and path match.
+func (h *Handler) Operation(r *http.Request, _ []byte) string {
+	if rt, _, ok := h.match(r); ok {
+		return rt.op.Name
+	}
+	return "-"
+}

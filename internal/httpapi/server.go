@@ -55,6 +55,7 @@ type Server struct {
 	routes []route
 	opts   Options
 	log    *slog.Logger
+	public []publicService // Options.Public (services.go)
 }
 
 // New returns the HTTP handler of the API backed by svc.
@@ -65,7 +66,7 @@ func New(svc *backend.Service, opts Options) *Server {
 	if opts.Region == "" {
 		opts.Region = "us-east-1"
 	}
-	return &Server{routes: table(svc), opts: opts, log: opts.Logger}
+	return &Server{routes: table(svc), opts: opts, log: opts.Logger, public: publicServices(opts.Public)}
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -24,17 +25,34 @@ func (s *Server) serviceFor(r *http.Request) (string, awsproto.Handler) {
 	if name, signed := signingName(r); signed {
 		return name, s.opts.Services[name]
 	}
-	for prefix, h := range s.opts.Public {
-		if strings.HasPrefix(r.URL.Path, prefix) {
-			return "", h
+	for _, pub := range s.public {
+		if strings.HasPrefix(r.URL.Path, pub.prefix) {
+			return "", pub.h
 		}
 	}
 	return "", nil
 }
 
+// publicService is an entry of Options.Public.
+type publicService struct {
+	prefix string
+	h      awsproto.Handler
+}
+
+// publicServices lists Options.Public, longest prefix first.
+func publicServices(m map[string]awsproto.Handler) []publicService {
+	var out []publicService
+	for prefix, h := range m {
+		out = append(out, publicService{prefix, h})
+	}
+	sort.Slice(out, func(i, j int) bool { return len(out[i].prefix) > len(out[j].prefix) })
+	return out
+}
+
 // signingName returns the service of the request's SigV4 credential scope
 // (Authorization header or presigned X-Amz-Credential), and whether the
-// request carries one at all.
+// request carries one at all. It runs on every request: it allocates only
+// for a presigned URL.
 func signingName(r *http.Request) (string, bool) {
 	cred := ""
 	if auth := r.Header.Get("Authorization"); auth != "" {
@@ -43,14 +61,24 @@ func signingName(r *http.Request) (string, bool) {
 			return "", true
 		}
 		cred, _, _ = strings.Cut(after, ",")
+	} else if !strings.Contains(r.URL.RawQuery, "X-Amz-Credential") {
+		return "", false
 	} else if cred = r.URL.Query().Get("X-Amz-Credential"); cred == "" {
 		return "", false
 	}
-	parts := strings.Split(strings.TrimSpace(cred), "/")
-	if len(parts) != 5 {
+	// AKID/yyyymmdd/region/service/aws4_request
+	for range 3 {
+		_, rest, ok := strings.Cut(cred, "/")
+		if !ok {
+			return "", true
+		}
+		cred = rest
+	}
+	service, rest, ok := strings.Cut(cred, "/")
+	if !ok || strings.TrimSpace(rest) != "aws4_request" {
 		return "", true
 	}
-	return parts[3], true
+	return service, true
 }
 
 // serveService reads and authenticates a request of another service and
@@ -58,12 +86,18 @@ func signingName(r *http.Request) (string, bool) {
 // is not authenticated).
 func (s *Server) serveService(w http.ResponseWriter, r *http.Request, x *Exchange, name string, h awsproto.Handler) {
 	req := &awsproto.Request{RequestID: x.RequestID}
+	er := &errorRecorder{ResponseWriter: w}
+	w = er
+	defer func() { x.ErrorType = er.code }()
 	prefix := name
 	if prefix == "" {
 		prefix = "public"
 	}
 	x.Operation = prefix + ":-"
 	fail := func(e *awsproto.Error) {
+		if n, ok := h.(awsproto.Namer); ok {
+			x.Operation = prefix + ":" + n.Operation(r, req.Body)
+		}
 		if e.Status == http.StatusRequestEntityTooLarge || e.Code == awsproto.CodeTimeout {
 			w.Header().Set("Connection", "close") // the rest of the body is still on the connection
 		}
@@ -114,3 +148,16 @@ func (s *Server) serveService(w http.ResponseWriter, r *http.Request, x *Exchang
 
 var tooLarge = &awsproto.Error{Code: awsproto.CodeTooLarge, Status: http.StatusRequestEntityTooLarge,
 	Message: "The request body exceeds the limit of " + strconv.Itoa(MaxBodyBytes) + " bytes"}
+
+// errorRecorder learns the error code a service answered, for Exchange:
+// only REST-JSON services name it in a header.
+type errorRecorder struct {
+	http.ResponseWriter
+	code string
+}
+
+// RecordError implements awsproto.ErrorRecorder.
+func (e *errorRecorder) RecordError(code string) { e.code = code }
+
+// Unwrap gives http.ResponseController the connection's ResponseWriter.
+func (e *errorRecorder) Unwrap() http.ResponseWriter { return e.ResponseWriter }

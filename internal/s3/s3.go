@@ -53,20 +53,47 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, req *awsproto.Re
 			Message: "Access Denied: deployment buckets are read-only; amplifylite builds their objects from the backend's state"})
 		return "-"
 	}
-	switch {
-	case bucket == "":
+	switch Operation(r, bucket, key) {
+	case "ListBuckets":
 		return h.listBuckets(w, r, req)
-	case key == "" && r.Method == http.MethodHead:
+	case "HeadBucket":
 		_, err := h.svc.DeploymentBucket(r.Context(), req.Partition, bucket)
 		if err != nil {
 			h.fail(w, r, req, "/"+bucket, err)
 		}
 		return "HeadBucket"
-	case key == "":
+	case "ListObjects", "ListObjectsV2":
 		return h.listObjects(w, r, req, bucket)
 	default:
 		return h.getObject(w, r, req, bucket, key)
 	}
+}
+
+// Operation names a GET or HEAD request's operation from its bucket and key.
+func Operation(r *http.Request, bucket, key string) string {
+	head := r.Method == http.MethodHead
+	switch {
+	case bucket == "":
+		return "ListBuckets"
+	case key == "" && head:
+		return "HeadBucket"
+	case key == "" && r.URL.Query().Get("list-type") == "2":
+		return "ListObjectsV2"
+	case key == "":
+		return "ListObjects"
+	case head:
+		return "HeadObject"
+	}
+	return "GetObject"
+}
+
+// Operation names a request's operation.
+func (h *Handler) Operation(r *http.Request, _ []byte) string {
+	bucket, key, err := splitPath(r.URL.EscapedPath())
+	if err != nil || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		return "-"
+	}
+	return Operation(r, bucket, key)
 }
 
 // splitPath returns the bucket and the (unescaped) key of a path-style

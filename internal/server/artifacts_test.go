@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/amplifylite/amplifylite/internal/backend"
 	"github.com/amplifylite/amplifylite/internal/sigv4"
 )
 
@@ -412,5 +413,49 @@ func TestAppState_AdminUIAndSandboxes(t *testing.T) {
 	ui := awsReq{service: "amplifyuibuilder", method: "GET", path: "/app/studioapp/environment/dev/metadata", key: &keyA}.do(t, s.URL)
 	if ui.status != 404 || ui.header.Get("x-amzn-ErrorType") != "ResourceNotFoundException" {
 		t.Errorf("UI builder: %d %v %s", ui.status, ui.header, ui.body)
+	}
+}
+
+// TestDeployment_SnapshotKeepsIt: export, reset and import give back the
+// same artifacts, Hosting's app members and the stack name and bucket
+// Hosting was given.
+func TestDeployment_SnapshotKeepsIt(t *testing.T) {
+	s := startSigned(t)
+	buildBackend(t, s.URL, &keyA, "snapapp", "dev")
+	bucket := get(backendMeta(t, s.URL, &keyA, "snapapp", "dev"), "providers", "awscloudformation", "DeploymentBucketName").(string)
+	_, _, made := hostingCall(t, s.URL, &keyA, "POST", "/apps", map[string]any{"name": "h", "description": "kept", "environmentVariables": map[string]string{"K": "V"}})
+	hosted := get(made, "app", "appId").(string)
+	hostingCall(t, s.URL, &keyA, "POST", "/apps/"+hosted+"/backendenvironments", map[string]any{"environmentName": "e", "stackName": "amplify-kept-e", "deploymentArtifacts": "amplify-kept-e-bucket"})
+	read := func() []string {
+		_, _, app := hostingCall(t, s.URL, &keyA, "GET", "/apps/"+hosted, nil)
+		_, _, env := hostingCall(t, s.URL, &keyA, "GET", "/apps/"+hosted+"/backendenvironments/e", nil)
+		b1, _ := json.Marshal(app)
+		b2, _ := json.Marshal(env)
+		return []string{s3Get(t, s.URL, &keyA, "GET", "/"+bucket+"/%23current-cloud-backend.zip").body,
+			s3Get(t, s.URL, &keyA, "GET", "/amplify-kept-e-bucket/amplify-meta.json").body, string(b1), string(b2)}
+	}
+	before := read()
+	ctx := context.Background()
+	snap, err := s.Service.Export(ctx, backend.Scope{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Service.Reset(ctx, backend.Scope{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := s3Get(t, s.URL, &keyA, "GET", "/"+bucket+"/amplify-meta.json"); got.status != 404 {
+		t.Fatalf("after reset: %d", got.status)
+	}
+	if _, err := s.Service.Import(ctx, snap, backend.ImportReplace); err != nil {
+		t.Fatal(err)
+	}
+	after := read()
+	for i := range before {
+		if before[i] != after[i] {
+			t.Errorf("read %d differs after export, reset and import:\n%.300s\n%.300s", i, before[i], after[i])
+		}
+	}
+	if !strings.Contains(after[2], `"description":"kept"`) {
+		t.Errorf("Hosting's members lost: %s", after[2])
 	}
 }

@@ -188,3 +188,40 @@ func TestSTS_GetCallerIdentity(t *testing.T) {
 }
 
 func xmlUnmarshal(body string, v any) error { return xml.Unmarshal([]byte(body), v) }
+
+// TestServices_WithoutCredentials: with no --credentials signatures are not
+// checked, the scope's service still picks the service, and a 12-digit key
+// is the account.
+func TestServices_WithoutCredentials(t *testing.T) {
+	opts := DefaultOptions()
+	opts.Listen, opts.DataDir, opts.JobDuration = "127.0.0.1:0", sqlite.Memory, 0
+	s, err := Start(context.Background(), opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(context.Background()) })
+	anyKey := sigv4.Credential{AccessKeyID: "333344445555", SecretAccessKey: "whatever"}
+	buildBackend(t, s.URL, &anyKey, "openapp", "dev")
+	bucket := get(backendMeta(t, s.URL, &anyKey, "openapp", "dev"), "providers", "awscloudformation", "DeploymentBucketName").(string)
+	if got := s3Get(t, s.URL, &anyKey, "GET", "/"+bucket+"/amplify-meta.json"); got.status != 200 {
+		t.Errorf("S3: %d %s", got.status, got.body)
+	}
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	if got := (awsReq{service: "sts", method: "POST", path: "/", body: stsForm, header: form, key: &anyKey}).do(t, s.URL); xmlField(t, got.body, "Account") != "333344445555" {
+		t.Errorf("STS: %d %s", got.status, got.body)
+	}
+	// Another key's account does not see it.
+	other := sigv4.Credential{AccessKeyID: "AKIDSOMEONE", SecretAccessKey: "x"}
+	if got := s3Get(t, s.URL, &other, "GET", "/"+bucket+"/amplify-meta.json"); got.status != 404 {
+		t.Errorf("S3 as 000000000000: %d", got.status)
+	}
+	// Unsigned AppState finds the app in its account.
+	resp, err := http.Get(s.URL + "/AppState/openapp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("AppState: %d", resp.StatusCode)
+	}
+}

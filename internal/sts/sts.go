@@ -52,3 +52,6 @@ func (Handler) Serve(w http.ResponseWriter, r *http.Request, req *awsproto.Reque
 func (Handler) Fail(w http.ResponseWriter, _ *http.Request, req *awsproto.Request, e *awsproto.Error) {
 	awsproto.WriteQueryError(w, req.RequestID, e)
 }
+
+// Operation names a request's operation: its Action.
+func (Handler) Operation(r *http.Request, body []byte) string { return awsproto.QueryAction(r, body) }
