@@ -666,5 +666,5 @@ class PullErrors(unittest.TestCase):
         self.assertIn("Invalid configuration settings", out, trace)
         # The CLI stops at its first call, STS's, which the server refuses.
         (sts,) = trace
-        self.assertTrue(sts["operation"].startswith("sts:"), sts)
-        self.assertEqual((sts["status"], sts["signature"]), (403, "invalid"), sts)
+        self.assertEqual((sts["operation"], sts["status"], sts["errorType"], sts["signature"]),
+                         ("sts:GetCallerIdentity", 403, "SignatureDoesNotMatch", "invalid"), sts)
