@@ -3,7 +3,7 @@ GO ?= go
 LISTEN ?= 127.0.0.1:4750
 DATA_DIR ?= ./data
 
-.PHONY: run build test deps vet unit fuzz conformance bench mutate screenshots
+.PHONY: run build test deps vet unit fuzz conformance amplify-pull bench mutate screenshots
 
 ## run: start the server on its embedded default store.
 run:
@@ -13,8 +13,8 @@ run:
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o bin/amplifylite ./cmd/amplifylite
 
-## test: everything CI runs: install what tests need, vet, race tests, fuzz smoke, client suites.
-test: deps vet unit fuzz conformance
+## test: everything CI runs: install what tests need, vet, race tests, fuzz smoke, client suites, the real Amplify CLI.
+test: deps vet unit fuzz conformance amplify-pull
 
 deps:
 	./scripts/deps.sh
@@ -36,6 +36,10 @@ fuzz:
 
 conformance:
 	./scripts/conformance.sh
+
+## amplify-pull: the real Amplify CLI pulls backends built through the Admin API (its own step: it is big).
+amplify-pull:
+	./scripts/conformance.sh amplify-pull
 
 bench:
 	./bench/run.sh

@@ -1,17 +1,23 @@
-// Conformance suite: the Amplify CLI's own AmplifyBackend call sequences, replayed through the AWS SDK
-// for JavaScript v2 exactly as the CLI builds and drives its client:
-// - the client takes its endpoint from AMPLIFY_BACKEND_ENDPOINT and its region from
-//   AMPLIFY_BACKEND_REGION, over the profile's credentials (aws-amplify-backend.ts, amplify-studio-client.ts);
-// - enabling Studio (e2e setupAmplifyAdminUI): createBackendConfig({AppId}), then getBackendJob with the
-//   *returned* BackendEnvironmentName until COMPLETED, failing on FAILED;
-// - `amplify push` of a DataStore API (admin-modelgen.ts): generateBackendAPIModels, then pollUntilDone every
-//   2 s until COMPLETED or FAILED, printing "Successfully generated models in the cloud." or "Failed to create
-//   models in the cloud: …";
-// - environment metadata (environment-metadata-manager.ts): getBackend, then
+// Conformance suite: AmplifyBackend call sequences of *older* Amplify CLI code, replayed through the AWS
+// SDK for JavaScript v2 the way that code built and drove its client. None of them is made by the current
+// CLI: @aws-amplify/cli-internal 14.2.2 (provider 8.11, uibuilder 1.14, SDK v3) calls no AmplifyBackend
+// operation on `pull` or `push` — conformance/amplify-pull runs that CLI itself. Where each sequence
+// comes from:
+// - the client built from AMPLIFY_BACKEND_ENDPOINT / AMPLIFY_BACKEND_REGION over the profile's credentials:
+//   aws-amplify-backend.ts of amplify-provider-awscloudformation ≤ 5.9 (SDK v2), and amplify-studio-client.ts
+//   of amplify-util-uibuilder (14.2.2 still builds it, with SDK v3, and never calls it on pull);
+// - enabling Studio: the CLI repository's e2e test helpers (amplify-e2e-core: sdk-calls.ts
+//   setupAmplifyAdminUI, enableAdminUI), not the CLI: createBackendConfig({AppId}), then getBackendJob with the *returned*
+//   BackendEnvironmentName until COMPLETED, failing on FAILED;
+// - `amplify push` of a DataStore API: admin-modelgen.ts of provider ≤ 5.9: generateBackendAPIModels, then
+//   pollUntilDone every 2 s until COMPLETED or FAILED, printing "Successfully generated models in the
+//   cloud." or "Failed to create models in the cloud: …" (today's admin-modelgen.js writes the models to
+//   the deployment bucket instead);
+// - environment metadata: environment-metadata-manager.ts, code that was never released: getBackend, then
 //   JSON.parse(AmplifyMetaConfig).providers.awscloudformation with eight required string keys;
-// - the UI builder (codegenResources.ts): getBackendAPIModels, then the `models` text with everything before
-//   the first `{` and every `;` removed, parsed as JSON.
-// The CLI polls every 2000 ms; AMPLIFY_CLI_POLL_MS (run.sh sets 50) shortens that here, nothing else differs.
+// - the UI builder: codegenResources.ts of amplify-util-uibuilder ≤ 1.6: getBackendAPIModels, then the
+//   `models` text with everything before the first `{` and every `;` removed, parsed as JSON.
+// Those CLIs polled every 2000 ms; AMPLIFY_CLI_POLL_MS (run.sh sets 50) shortens that here, nothing else differs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The Amplify CLI's AmplifyBackend call sequences, replayed through the AWS SDK for JavaScript v2 with
-# the endpoint and region taken from AMPLIFY_BACKEND_ENDPOINT / AMPLIFY_BACKEND_REGION, as the CLI does.
+# AmplifyBackend call sequences of older Amplify CLI code (provider ≤ 5.9, uibuilder ≤ 1.6, the
+# unreleased environment-metadata code, the CLI's e2e helpers), replayed through the AWS SDK for
+# JavaScript v2 with the endpoint and region taken from AMPLIFY_BACKEND_ENDPOINT / AMPLIFY_BACKEND_REGION,
+# as that code did. The current CLI (14.2.2) calls no AmplifyBackend operation: see ../amplify-pull.
 set -uo pipefail
 source "$(dirname "$0")/../lib/server.sh"
 source "$CONFORMANCE_DIR/lib/node-suite.sh"
