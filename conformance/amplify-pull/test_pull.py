@@ -350,7 +350,11 @@ def expected_exports(meta, deployed, comp):
         want["aws_user_files_s3_bucket_region"] = storage["output"]["Region"]
     (deployed_api,) = deployed["api"].values()
     if "API_KEY" in [comp["api"]["DefaultAuthType"]["Mode"]] + [m["Mode"] for m in comp["api"].get("AdditionalAuthTypes", [])]:
-        want["aws_appsync_apiKey"] = deployed_api["output"]["GraphQLAPIKeyOutput"]
+        # GetBackend's meta names the key, and the deployed amplify-meta.json agrees.
+        want["aws_appsync_apiKey"] = api["output"]["GraphQLAPIKeyOutput"]
+        assert deployed_api["output"]["GraphQLAPIKeyOutput"] == want["aws_appsync_apiKey"], deployed_api["output"]
+    else:
+        assert "GraphQLAPIKeyOutput" not in api["output"], api["output"]
     oauth = dict(comp["oauth"])
     if oauth:
         (deployed_auth,) = deployed["auth"].values()

@@ -265,9 +265,6 @@ func buildTree(p Partition, app *App, e *Env, resources []Resource) (map[string]
 			}
 			auth := apiAuthConfig(cfg, authName)
 			m.Output["authConfig"] = auth
-			if apiKeyMode(cfg) {
-				m.Output["GraphQLAPIKeyOutput"] = "da2-" + idsFor(p, app.ID, e.Name, string(r.Kind), r.Name).alnum("apikey", 26, false)
-			}
 			if authName != "" && usesUserPools(cfg) {
 				m.DependsOn = []dependency{{Category: "auth", ResourceName: authName, Attributes: []string{"UserPoolId"}}}
 			}

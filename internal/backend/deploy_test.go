@@ -98,7 +98,19 @@ func TestBackendTree_APIKeyOnlyWithAnAPIKeyMode(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, hasKey := meta[KindAPI]["api1"].Output["GraphQLAPIKeyOutput"]
+		key, hasKey := meta[KindAPI]["api1"].Output["GraphQLAPIKeyOutput"]
+		// GetBackend's amplifyMetaConfig names the same key, or none.
+		told, err := amplifyMeta(p, app, env, []Resource{resourceOf(t, KindAPI, "api1", c.cfg)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got amplifyMetaJSON
+		if err := json.Unmarshal([]byte(told), &got); err != nil {
+			t.Fatal(err)
+		}
+		if k, ok := got.API["api1"].Output["GraphQLAPIKeyOutput"]; ok != hasKey || (ok && k != key) {
+			t.Errorf("%s: GetBackend's key %q (%v), the deployed meta's %v (%v)", c.name, k, ok, key, hasKey)
+		}
 		var tc map[string]any
 		json.Unmarshal(files["api/api1/transform.conf.json"], &tc)
 		_, datastore := tc["ResolverConfig"]

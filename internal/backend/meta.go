@@ -182,6 +182,15 @@ func resourceMetaOf(p Partition, app, env string, r *Resource) (resourceMeta, er
 			"GraphQLAPIIdOutput":       d.alnum("graphqlapi", 26, false),
 			"GraphQLAPIEndpointOutput": "https://" + d.alnum("endpoint", 26, false) + ".appsync-api." + p.Region + ".amazonaws.com/graphql",
 		}
+		cfg, err := r.apiConfig()
+		if err != nil {
+			return m, err
+		}
+		if apiKeyMode(cfg) {
+			// The key a pulled project's aws-exports.js carries
+			// (aws_appsync_apiKey): GetBackend tells it too.
+			m.Output["GraphQLAPIKeyOutput"] = "da2-" + d.alnum("apikey", 26, false)
+		}
 	case KindStorage:
 		m.Service = "S3"
 		cfg, err := r.storageConfig()

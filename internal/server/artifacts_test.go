@@ -175,7 +175,8 @@ func TestDeployment_ArtifactsFollowState(t *testing.T) {
 		{"providers", "awscloudformation", "StackName"}, {"providers", "awscloudformation", "AmplifyAppId"},
 		{"auth", "pullauth", "output", "UserPoolId"}, {"auth", "pullauth", "output", "AppClientIDWeb"},
 		{"auth", "pullauth", "output", "IdentityPoolId"}, {"api", "pullapi", "output", "GraphQLAPIIdOutput"},
-		{"api", "pullapi", "output", "GraphQLAPIEndpointOutput"}, {"storage", "pullstore", "output", "BucketName"},
+		{"api", "pullapi", "output", "GraphQLAPIEndpointOutput"}, {"api", "pullapi", "output", "GraphQLAPIKeyOutput"},
+		{"storage", "pullstore", "output", "BucketName"},
 	} {
 		if got, want := get(pushed, p...), get(meta, p...); got == nil || got != want {
 			t.Errorf("%v: %v, GetBackend has %v", p, got, want)
