@@ -124,6 +124,7 @@ func TestAmplifyMeta_DerivedNames(t *testing.T) {
 		"auth/authx/output/AppClientID":            `^[a-z0-9]{26}$`,
 		"api/api1/output/GraphQLAPIIdOutput":       `^[a-z0-9]{26}$`,
 		"api/api1/output/GraphQLAPIEndpointOutput": `^https://[a-z0-9]{26}\.appsync-api\.us-east-1\.amazonaws\.com/graphql$`,
+		"api/api1/output/GraphQLAPIKeyOutput":      `^da2-[a-z0-9]{26}$`, // no auth mode given: API key
 		"providers/awscloudformation/AmplifyAppId": `^app1$`,
 		"providers/awscloudformation/AuthRoleName": `^amplify-az09zx{15}-dev-\d{5}-authRole$`,
 		"auth/authx/output/IdentityPoolId":         `^us-east-1:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`,
