@@ -283,9 +283,13 @@ func buildTree(p Partition, app *App, e *Env, resources []Resource) (map[string]
 			}
 			if !r.Imported {
 				files[dir+"cli-inputs.json"], err = storageCLIInputs(r.Name, cfg)
-				if err != nil {
-					return nil, nil, err
-				}
+			} else {
+				// What `amplify import storage` writes; the bucket itself is
+				// an environment parameter (envParameters).
+				files[dir+"parameters.json"], err = indented(map[string]string{"resourceName": r.Name, "serviceType": "imported"})
+			}
+			if err != nil {
+				return nil, nil, err
 			}
 		}
 		if byKind[r.Kind] == nil {
@@ -300,7 +304,18 @@ func buildTree(p Partition, app *App, e *Env, resources []Resource) (map[string]
 		}
 		bcCategory[r.Name] = bc
 	}
-	var err error
+	params, err := envParameters(p, e, resources)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(params) > 0 {
+		// The environment parameters the CLI fetches from SSM on pull.
+		declared := map[string]any{}
+		for _, ep := range params {
+			declared[ep.Key()] = map[string]any{"usedBy": []map[string]string{{"category": ep.Category, "resourceName": ep.Resource}}}
+		}
+		config["parameters"] = declared
+	}
 	if files[MetaObject], err = indented(meta); err != nil {
 		return nil, nil, err
 	}

@@ -1,6 +1,6 @@
 // Package s3 serves the partition's buckets (signing name "s3", REST-XML,
-// path-style addressing), read-only: ListBuckets, HeadBucket, ListObjectsV2
-// (and V1), GetObject and HeadObject. The backend environments' deployment
+// path-style addressing), read-only: ListBuckets, HeadBucket,
+// GetBucketLocation, ListObjectsV2 (and V1), GetObject and HeadObject. The backend environments' deployment
 // buckets hold the artifacts the domain builds from the stored state
 // (amplify-meta.json and #current-cloud-backend.zip); the other buckets
 // ListS3Buckets lists (storage resources', imported, configured) are empty.
@@ -61,8 +61,13 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, req *awsproto.Re
 		_, err := h.svc.Bucket(r.Context(), req.Partition, bucket)
 		if err != nil {
 			h.fail(w, r, req, "/"+bucket, err)
+		} else {
+			w.Header().Set("x-amz-bucket-region", req.Partition.Region)
+			w.WriteHeader(http.StatusOK)
 		}
 		return "HeadBucket"
+	case "GetBucketLocation":
+		return h.bucketLocation(w, r, req, bucket)
 	case "ListObjects", "ListObjectsV2":
 		return h.listObjects(w, r, req, bucket)
 	default:
@@ -78,6 +83,8 @@ func Operation(r *http.Request, bucket, key string) string {
 		return "ListBuckets"
 	case key == "" && head:
 		return "HeadBucket"
+	case key == "" && r.URL.Query().Has("location"):
+		return "GetBucketLocation"
 	case key == "" && r.URL.Query().Get("list-type") == "2":
 		return "ListObjectsV2"
 	case key == "":
@@ -132,6 +139,25 @@ func (h *Handler) listBuckets(w http.ResponseWriter, r *http.Request, req *awspr
 	}
 	awsproto.WriteXML(w, http.StatusOK, out)
 	return "ListBuckets"
+}
+
+// bucketLocation answers GetBucketLocation: every bucket is in the
+// partition's region, which S3 names by an empty constraint in us-east-1.
+func (h *Handler) bucketLocation(w http.ResponseWriter, r *http.Request, req *awsproto.Request, bucket string) string {
+	if _, err := h.svc.Bucket(r.Context(), req.Partition, bucket); err != nil {
+		h.fail(w, r, req, "/"+bucket, err)
+		return "GetBucketLocation"
+	}
+	out := struct {
+		XMLName xml.Name `xml:"LocationConstraint"`
+		Xmlns   string   `xml:"xmlns,attr"`
+		Region  string   `xml:",chardata"`
+	}{Xmlns: xmlns}
+	if req.Partition.Region != "us-east-1" {
+		out.Region = req.Partition.Region
+	}
+	awsproto.WriteXML(w, http.StatusOK, out)
+	return "GetBucketLocation"
 }
 
 // listObjects answers ListObjectsV2 (list-type=2) and ListObjects.

@@ -11,6 +11,7 @@ import (
 	"github.com/amplifylite/amplifylite/internal/cognito"
 	"github.com/amplifylite/amplifylite/internal/hosting"
 	"github.com/amplifylite/amplifylite/internal/s3"
+	"github.com/amplifylite/amplifylite/internal/ssm"
 	"github.com/amplifylite/amplifylite/internal/sts"
 )
 
@@ -24,6 +25,7 @@ func services(svc *backend.Service, log *slog.Logger) (signed, public map[string
 		cloudformation.SigningName:    cloudformation.New(svc, log),
 		appstate.UIBuilderSigningName: appstate.UIBuilder{},
 		cognito.SigningName:           cognito.New(svc, log),
+		ssm.SigningName:               ssm.New(svc, log),
 	}
 	public = map[string]awsproto.Handler{
 		appstate.Prefix:          appstate.New(svc, log),

@@ -1,0 +1,150 @@
+// Package ssm serves the read side of AWS Systems Manager Parameter Store
+// (signing name "ssm", JSON 1.1: POST / with X-Amz-Target) that the Amplify
+// CLI uses on pull to restore an environment's parameters: GetParameters,
+// on the parameters the domain derives from the environment's resources
+// (backend.EnvParameters).
+package ssm
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/amplifylite/amplifylite/internal/awsproto"
+	"github.com/amplifylite/amplifylite/internal/backend"
+)
+
+// SigningName is Systems Manager's SigV4 service name.
+const SigningName = "ssm"
+
+const targetPrefix = "AmazonSSM."
+
+// Handler serves Parameter Store.
+type Handler struct {
+	svc *backend.Service
+	log *slog.Logger
+}
+
+var _ awsproto.Handler = (*Handler)(nil)
+
+// New returns the handler on svc; log receives internal errors.
+func New(svc *backend.Service, log *slog.Logger) *Handler { return &Handler{svc: svc, log: log} }
+
+type getParametersInput struct {
+	Names          []string
+	WithDecryption *bool
+}
+
+type parameter struct {
+	ARN              string
+	DataType         string
+	LastModifiedDate float64
+	Name             string
+	Type             string
+	Value            string
+	Version          int
+}
+
+type getParametersOutput struct {
+	InvalidParameters []string
+	Parameters        []parameter
+}
+
+func validationError(msg string) *awsproto.Error {
+	return &awsproto.Error{Code: "ValidationException", Status: http.StatusBadRequest, Message: msg}
+}
+
+// validate reports every constraint of GetParameters' input that in breaks,
+// as SSM does.
+func (in *getParametersInput) validate() *awsproto.Error {
+	var errs []string
+	switch {
+	case in.Names == nil:
+		errs = append(errs, "Value null at 'names' failed to satisfy constraint: Member must not be null")
+	case len(in.Names) < 1 || len(in.Names) > 10:
+		errs = append(errs, fmt.Sprintf("Value '[%s]' at 'names' failed to satisfy constraint: Member must have length less than or equal to 10, Member must have length greater than or equal to 1", strings.Join(in.Names, ", ")))
+	}
+	for _, n := range in.Names {
+		if len(n) < 1 || len(n) > 2048 {
+			errs = append(errs, fmt.Sprintf("Value '%s' at 'names' failed to satisfy constraint: Member must have length less than or equal to 2048, Member must have length greater than or equal to 1", n))
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	noun := "error"
+	if len(errs) > 1 {
+		noun = "errors"
+	}
+	return validationError(fmt.Sprintf("%d validation %s detected: %s", len(errs), noun, strings.Join(errs, "; ")))
+}
+
+// Serve answers one JSON 1.1 request.
+func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, req *awsproto.Request) string {
+	op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
+	if r.Method != http.MethodPost || !ok {
+		h.Fail(w, r, req, &awsproto.Error{Code: "UnknownOperationException", Status: http.StatusBadRequest,
+			Message: "No Systems Manager operation matches " + r.Method + " " + r.Header.Get("X-Amz-Target")})
+		return "-"
+	}
+	if op != "GetParameters" {
+		h.Fail(w, r, req, &awsproto.Error{Code: "UnknownOperationException", Status: http.StatusBadRequest,
+			Message: "amplifylite serves only GetParameters of Systems Manager, not " + op})
+		return op
+	}
+	var in getParametersInput
+	if len(bytes.TrimSpace(req.Body)) > 0 {
+		if err := json.Unmarshal(req.Body, &in); err != nil {
+			h.Fail(w, r, req, &awsproto.Error{Code: "SerializationException", Status: http.StatusBadRequest,
+				Message: "The request body is not a valid JSON object: " + err.Error()})
+			return op
+		}
+	}
+	if e := in.validate(); e != nil {
+		h.Fail(w, r, req, e)
+		return op
+	}
+	found, err := h.svc.EnvParameters(r.Context(), req.Partition, in.Names)
+	if err != nil {
+		h.Fail(w, r, req, awsproto.Internal(h.log, req.RequestID, err))
+		return op
+	}
+	out := getParametersOutput{InvalidParameters: []string{}, Parameters: []parameter{}}
+	seen := map[string]bool{}
+	for _, name := range in.Names {
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		ep, ok := found[name]
+		if !ok {
+			out.InvalidParameters = append(out.InvalidParameters, name)
+			continue
+		}
+		out.Parameters = append(out.Parameters, parameter{
+			ARN:      "arn:aws:ssm:" + req.Partition.Region + ":" + req.Partition.Account + ":parameter" + name,
+			DataType: "text", LastModifiedDate: float64(ep.Modified.UnixMilli()) / 1000,
+			Name: name, Type: "String", Value: ep.Value, Version: 1,
+		})
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	awsproto.WriteJSON(w, http.StatusOK, out)
+	return op
+}
+
+// Fail answers a refused request in JSON 1.1.
+func (h *Handler) Fail(w http.ResponseWriter, _ *http.Request, _ *awsproto.Request, e *awsproto.Error) {
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	awsproto.WriteJSONError(w, e)
+}
+
+// Operation names a request's operation: its X-Amz-Target's.
+func (h *Handler) Operation(r *http.Request, _ []byte) string {
+	if op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), targetPrefix); ok {
+		return op
+	}
+	return "-"
+}
