@@ -38,7 +38,7 @@ REGION = "us-east-1"
 ACCESS_KEY = "AKIDEXAMPLE"
 SECRET = os.environ["AWS_SECRET_ACCESS_KEY"]
 ENV = "dev"
-PULLED = "Successfully pulled backend environment dev from the cloud."
+PULLED = "Successfully pulled backend environment {} from the cloud."
 # Where each pull's output and call trace are written (run.sh prints the directory).
 REPORT_DIR = os.environ.get("AMPLIFY_PULL_REPORT_DIR")
 
@@ -80,7 +80,11 @@ PLAIN_SCHEMA = """type Note @model @auth(rules: [{allow: owner}]) {
 }
 """
 
-# Two compositions. "full": the client suites' auth (OAuth, four social providers, MFA, password
+OIDC = {"Mode": "OPENID_CONNECT", "Settings": {"OpenIDProviderName": "example", "OpenIDIssueURL": "https://issuer.example.com",
+                                             "OpenIDClientId": "oidc-client", "OpenIDAuthTTL": "3600", "OpenIDIatTTL": "1800"}}
+ITEM_SCHEMA = "type Item @model @auth(rules: [{allow: public}]) {\n  id: ID!\n  label: String\n}\n"
+
+# The compositions. "full": the client suites' auth (OAuth, four social providers, MFA, password
 # policy), an API-key API with two more auth modes, an Admin UI config. "plain": username sign-in,
 # an API whose default mode is the user pool (so no API key), no Admin UI config. `cognito` is what
 # the CLI must derive for aws-exports' aws_cognito_* keys from the auth settings.
@@ -147,7 +151,7 @@ COMPOSITIONS = {
         "api": {
             "ApiName": "minimalapi",
             "Service": "AppSync",
-            "TransformSchema": "type Item @model @auth(rules: [{allow: public}]) {\n  id: ID!\n  label: String\n}\n",
+            "TransformSchema": ITEM_SCHEMA,
             "DefaultAuthType": {"Mode": "API_KEY", "Settings": {"ExpirationTime": 90.0}},
             "ConflictResolution": {"ResolutionStrategy": "NONE"},
         },
@@ -155,6 +159,112 @@ COMPOSITIONS = {
         "cognito": {
             "aws_cognito_username_attributes": ["PHONE_NUMBER"],
             "aws_cognito_signup_attributes": ["PHONE_NUMBER"],
+            "aws_cognito_social_providers": [],
+        },
+        "oauth": {},
+    },
+    # "guests": an identity pool without OAuth (email and phone sign-in, optional TOTP MFA, a password
+    # policy), storage guests may write to, a user-pool API with every other auth mode.
+    "guests": {
+        "auth": {
+            "AuthResources": "IDENTITY_POOL_AND_USER_POOL",
+            "Service": "COGNITO",
+            "IdentityPoolConfigs": {"IdentityPoolName": "guests_identitypool", "UnauthenticatedLogin": True},
+            "UserPoolConfigs": {
+                "UserPoolName": "guests_userpool", "SignInMethod": "EMAIL_AND_PHONE_NUMBER",
+                "RequiredSignUpAttributes": ["EMAIL", "PHONE_NUMBER"],
+                "Mfa": {"MFAMode": "OPTIONAL", "Settings": {"MfaTypes": ["TOTP"]}},
+                "PasswordPolicy": {"MinimumLength": 12, "AdditionalConstraints": ["REQUIRE_UPPERCASE", "REQUIRE_LOWERCASE"]},
+                "VerificationMessage": {"DeliveryMethod": "EMAIL",
+                                        "EmailSettings": {"EmailMessage": "code {####}", "EmailSubject": "code"}}},
+        },
+        "api": {
+            "ApiName": "guestsapi",
+            "Service": "AppSync",
+            "TransformSchema": ITEM_SCHEMA,
+            "DefaultAuthType": {"Mode": "AMAZON_COGNITO_USER_POOLS"},
+            "AdditionalAuthTypes": [{"Mode": "AWS_IAM"}, {"Mode": "API_KEY", "Settings": {"ExpirationTime": 7.0}}, OIDC],
+            "ConflictResolution": {"ResolutionStrategy": "OPTIMISTIC_CONCURRENCY"},
+        },
+        "storage": {"BucketName": "pull-guests-storage", "ServiceName": "S3",
+                    "Permissions": {"Authenticated": ["READ", "CREATE_AND_UPDATE", "DELETE"],
+                                    "UnAuthenticated": ["READ", "CREATE_AND_UPDATE"]}},
+        "adminUI": False,
+        "cognito": {
+            "aws_cognito_username_attributes": ["EMAIL", "PHONE_NUMBER"],
+            "aws_cognito_signup_attributes": ["EMAIL", "PHONE_NUMBER"],
+            "aws_cognito_social_providers": [],
+            "aws_cognito_mfa_configuration": "OPTIONAL",
+            "aws_cognito_mfa_types": ["TOTP"],
+            "aws_cognito_password_protection_settings": {
+                "passwordPolicyMinLength": 12,
+                "passwordPolicyCharacters": ["REQUIRES_UPPERCASE", "REQUIRES_LOWERCASE"]},
+            "aws_cognito_verification_mechanisms": ["EMAIL"],
+        },
+        "oauth": {},
+    },
+    # "apionly": an environment with nothing but an OpenID Connect API (plus API key and IAM modes), in
+    # an app whose name has spaces and non-ASCII letters.
+    "apionly": {
+        "appName": "Café Ünïcode app",
+        "api": {
+            "ApiName": "apionlyapi",
+            "Service": "AppSync",
+            "TransformSchema": ITEM_SCHEMA,
+            "DefaultAuthType": OIDC,
+            "AdditionalAuthTypes": [{"Mode": "API_KEY", "Settings": {"ExpirationTime": 30.0}}, {"Mode": "AWS_IAM"}],
+            "ConflictResolution": {"ResolutionStrategy": "OPTIMISTIC_CONCURRENCY"},
+        },
+        "adminUI": False,
+    },
+    # "cloned": the pulled environment is the app's second one, `staging`, made by CloneBackend of `dev`
+    # (user pool only, an IAM API); its ids are its own.
+    "cloned": {
+        "env": "staging",
+        "auth": {
+            "AuthResources": "USER_POOL_ONLY",
+            "Service": "COGNITO",
+            "UserPoolConfigs": {"UserPoolName": "cloned_userpool", "SignInMethod": "USERNAME",
+                                "RequiredSignUpAttributes": ["EMAIL"]},
+        },
+        "api": {
+            "ApiName": "clonedapi",
+            "Service": "AppSync",
+            "TransformSchema": ITEM_SCHEMA,
+            "DefaultAuthType": {"Mode": "AWS_IAM"},
+            "AdditionalAuthTypes": [{"Mode": "AMAZON_COGNITO_USER_POOLS"}],
+            "ConflictResolution": {"ResolutionStrategy": "NONE"},
+        },
+        "adminUI": False,
+        "cognito": {
+            "aws_cognito_username_attributes": [],
+            "aws_cognito_signup_attributes": ["EMAIL"],
+            "aws_cognito_social_providers": [],
+        },
+        "oauth": {},
+    },
+    # "imported": an imported bucket beside a user and identity pool: the CLI reads the bucket from the
+    # environment's parameters (SSM GetParameters) and checks it (S3 HeadBucket, GetBucketLocation).
+    "imported": {
+        "auth": {
+            "AuthResources": "IDENTITY_POOL_AND_USER_POOL",
+            "Service": "COGNITO",
+            "IdentityPoolConfigs": {"IdentityPoolName": "imported_identitypool", "UnauthenticatedLogin": False},
+            "UserPoolConfigs": {"UserPoolName": "imported_userpool", "SignInMethod": "USERNAME",
+                                "RequiredSignUpAttributes": ["EMAIL"]},
+        },
+        "api": {
+            "ApiName": "importedapi",
+            "Service": "AppSync",
+            "TransformSchema": ITEM_SCHEMA,
+            "DefaultAuthType": {"Mode": "AWS_IAM"},
+            "ConflictResolution": {"ResolutionStrategy": "NONE"},
+        },
+        "storage": {"Imported": True, "BucketName": "pull-imported-bucket"},
+        "adminUI": False,
+        "cognito": {
+            "aws_cognito_username_attributes": [],
+            "aws_cognito_signup_attributes": ["EMAIL"],
             "aws_cognito_social_providers": [],
         },
         "oauth": {},
@@ -187,17 +297,29 @@ def wait_job(c, app, job_id, env=ENV):
         raise AssertionError(f"job {job_id} ended {job['Status']}: {job.get('Error')}")
 
 
+def pulled_env(composition):
+    """The environment a composition's pull asks for: `dev`, or a clone of it."""
+    return COMPOSITIONS[composition].get("env", ENV)
+
+
 def build_backend(endpoint, app, composition):
-    """Builds a backend the way Amplify Studio does, through the Admin API; returns GetBackend's meta."""
+    """Builds a backend the way Amplify Studio does, through the Admin API, in `dev`; a composition
+    pulling another environment gets it by CloneBackend of `dev`. Returns GetBackend's meta of the
+    pulled environment."""
     c = backend_client(endpoint)
     comp = COMPOSITIONS[composition]
     name = comp["api"]["ApiName"]
-    r = c.create_backend(AppId=app, AppName=f"pull{composition}", BackendEnvironmentName=ENV)
+    r = c.create_backend(AppId=app, AppName=comp.get("appName", f"pull{composition}"), BackendEnvironmentName=ENV)
     wait_job(c, app, r["JobId"])
-    r = c.create_backend_auth(AppId=app, BackendEnvironmentName=ENV, ResourceName=f"{composition}auth",
-                              ResourceConfig=comp["auth"])
-    wait_job(c, app, r["JobId"])
-    if "storage" in comp:
+    if "auth" in comp:
+        r = c.create_backend_auth(AppId=app, BackendEnvironmentName=ENV, ResourceName=f"{composition}auth",
+                                  ResourceConfig=comp["auth"])
+        wait_job(c, app, r["JobId"])
+    if "storage" in comp and comp["storage"].get("Imported"):
+        r = c.import_backend_storage(AppId=app, BackendEnvironmentName=ENV, BucketName=comp["storage"]["BucketName"],
+                                     ServiceName="S3")
+        wait_job(c, app, r["JobId"])
+    elif "storage" in comp:
         r = c.create_backend_storage(AppId=app, BackendEnvironmentName=ENV, ResourceName=f"{composition}storage",
                                      ResourceConfig=comp["storage"])
         wait_job(c, app, r["JobId"])
@@ -209,7 +331,11 @@ def build_backend(endpoint, app, composition):
         r = c.create_backend_config(AppId=app)
         wait_job(c, app, r["JobId"], env=r["BackendEnvironmentName"])
         c.update_backend_config(AppId=app, LoginAuthConfig=S["loginAuthConfig"])
-    return json.loads(c.get_backend(AppId=app, BackendEnvironmentName=ENV)["AmplifyMetaConfig"])
+    env = pulled_env(composition)
+    if env != ENV:
+        r = c.clone_backend(AppId=app, BackendEnvironmentName=ENV, TargetEnvironmentName=env)
+        wait_job(c, app, r["JobId"], env=env)
+    return json.loads(c.get_backend(AppId=app, BackendEnvironmentName=env)["AmplifyMetaConfig"])
 
 
 def amplify_home(base):
@@ -324,26 +450,46 @@ def load_exports(project):
     return json.loads(out.stdout)
 
 
+# The aws-exports.js keys that come from an auth resource: all absent without one. (With one, a
+# composition's "cognito" lists the aws_cognito_* values the CLI derives from the auth settings.)
+AUTH_KEYS = ("aws_cognito_region", "aws_user_pools_id", "aws_user_pools_web_client_id",
+             "aws_cognito_identity_pool_id", "aws_cognito_username_attributes", "aws_cognito_signup_attributes",
+             "aws_cognito_social_providers", "aws_cognito_mfa_configuration", "aws_cognito_mfa_types",
+             "aws_cognito_password_protection_settings", "aws_cognito_verification_mechanisms",
+             "federationTarget", "oauth")
+
+
 def expected_exports(meta, deployed, comp):
     """The aws-exports.js values for GetBackend's meta (ids) and the deployed amplify-meta.json (the
-    API key, the hosted UI domain), as frontend-config-creator.js derives them."""
+    API key, the hosted UI domain), as frontend-config-creator.js derives them. None: the key must be
+    absent."""
     region = meta["providers"]["awscloudformation"]["Region"]
-    (auth,) = meta["auth"].values()
     (api,) = meta["api"].values()
     want = {
         "aws_project_region": region,
-        "aws_cognito_region": region,
-        "aws_user_pools_id": auth["output"]["UserPoolId"],
-        "aws_user_pools_web_client_id": auth["output"]["AppClientIDWeb"],
-        # None: the key must be absent (no identity pool, no storage).
-        "aws_cognito_identity_pool_id": auth["output"].get("IdentityPoolId"),
         "aws_user_files_s3_bucket": None,
         "aws_user_files_s3_bucket_region": None,
         "aws_appsync_graphqlEndpoint": api["output"]["GraphQLAPIEndpointOutput"],
         "aws_appsync_region": region,
         "aws_appsync_authenticationType": comp["api"]["DefaultAuthType"]["Mode"],
-        **comp["cognito"],
     }
+    assert ("auth" in meta) == ("auth" in comp), meta
+    if "auth" not in meta:
+        want.update({key: None for key in AUTH_KEYS})
+    else:
+        (auth,) = meta["auth"].values()
+        want.update({
+            "aws_cognito_region": region,
+            "aws_user_pools_id": auth["output"]["UserPoolId"],
+            "aws_user_pools_web_client_id": auth["output"]["AppClientIDWeb"],
+            "aws_cognito_identity_pool_id": auth["output"].get("IdentityPoolId"),  # None without an identity pool
+            **comp["cognito"],
+        })
+        oauth = dict(comp["oauth"])
+        if oauth:
+            (deployed_auth,) = deployed["auth"].values()
+            oauth["domain"] = f"{deployed_auth['output']['HostedUIDomain']}.auth.{region}.amazoncognito.com"
+        want["oauth"] = oauth
     if "storage" in meta:
         (storage,) = meta["storage"].values()
         want["aws_user_files_s3_bucket"] = storage["output"]["BucketName"]
@@ -355,11 +501,6 @@ def expected_exports(meta, deployed, comp):
         assert deployed_api["output"]["GraphQLAPIKeyOutput"] == want["aws_appsync_apiKey"], deployed_api["output"]
     else:
         assert "GraphQLAPIKeyOutput" not in api["output"], api["output"]
-    oauth = dict(comp["oauth"])
-    if oauth:
-        (deployed_auth,) = deployed["auth"].values()
-        oauth["domain"] = f"{deployed_auth['output']['HostedUIDomain']}.auth.{region}.amazoncognito.com"
-    want["oauth"] = oauth
     return want
 
 
@@ -368,6 +509,7 @@ class Pull:
 
     def __init__(self, endpoint, app, composition, label):
         self.endpoint, self.app, self.composition, self.label = endpoint, app, composition, label
+        self.envname = pulled_env(composition)
         self.base = tempfile.mkdtemp(prefix=f"amplify-pull-{label}-")
         try:
             self.run()
@@ -388,7 +530,7 @@ class Pull:
                                            "region": REGION}}
         before, _ = journal(endpoint)
         self.code, self.out, self.seconds = run_cli(
-            ["pull", "--amplify", json.dumps({"appId": app, "envName": ENV}),
+            ["pull", "--amplify", json.dumps({"appId": app, "envName": self.envname}),
              "--providers", json.dumps(providers), "--frontend", json.dumps(FRONTEND), "--yes"],
             self.project, self.env)
         self.trace = calls_since(endpoint, before)
@@ -433,7 +575,7 @@ class PullTests:
         return COMPOSITIONS[self.composition]
 
     def test_pull_succeeds(self):
-        self.assertIn(PULLED, self.pull.out)
+        self.assertIn(PULLED.format(self.pull.envname), self.pull.out)
         self.assertNotIn("Failed to pull", self.pull.out)
         self.assertEqual(self.pull.code, 0, self.pull.out)
 
@@ -464,7 +606,7 @@ class PullTests:
         models = os.path.join(self.pull.project, "src", "models")
         if self.comp()["api"].get("ConflictResolution", {}).get("ResolutionStrategy", "NONE") == "NONE":
             # Not a DataStore API: the CLI generates models only when transform.conf.json has a ResolverConfig.
-            self.assertIn(PULLED, self.pull.out)
+            self.assertIn(PULLED.format(self.pull.envname), self.pull.out)
             self.assertFalse(os.path.exists(models), self.pull.out)
             return
         self.assertTrue(os.path.isdir(models), self.pull.out)
@@ -477,14 +619,14 @@ class PullTests:
             self.assertIn("initSchema", f.read())
         # The models the Admin API generated (GetBackendAPIModels, what Studio shows) are the CLI's own.
         got = backend_client(self.pull.endpoint).get_backend_api_models(
-            AppId=self.app, BackendEnvironmentName=ENV, ResourceName=self.comp()["api"]["ApiName"])
+            AppId=self.app, BackendEnvironmentName=self.pull.envname, ResourceName=self.comp()["api"]["ApiName"])
         self.assertEqual(got["Status"], "LATEST")
         self.assertEqual(got["Models"], schema)
 
     def test_project_files(self):
         p = self.pull.project
         with open(os.path.join(p, "amplify", "team-provider-info.json")) as f:
-            tpi = json.load(f)[ENV]["awscloudformation"]
+            tpi = json.load(f)[self.pull.envname]["awscloudformation"]
         providers = self.pull.meta["providers"]["awscloudformation"]
         for key in ("AmplifyAppId", "StackName", "StackId", "DeploymentBucketName", "Region", "AuthRoleArn"):
             self.assertEqual(tpi[key], providers[key], key)
@@ -509,13 +651,22 @@ class PullTests:
         self.assertEqual(ops[:5], ["sts:GetCallerIdentity", "amplify:ListApps", "amplify:GetApp",
                                    "amplify:GetBackendEnvironment", "s3:GetObject"], ops)
         self.assertEqual(self.pull.trace[4]["path"], f"/{bucket}/%23current-cloud-backend.zip")
-        # The root stack lists one nested stack per resource; the CLI describes the root and each of them.
-        resources = sum(len(self.pull.meta.get(c, {})) for c in ("auth", "api", "storage"))
+        # The root stack lists one nested stack per resource it made (not per imported one); the CLI
+        # describes the root and each of them.
+        resources = sum(1 for c in ("auth", "api", "storage") for r in self.pull.meta.get(c, {}).values()
+                        if r.get("serviceType") != "imported")
         self.assertEqual(ops.count("cloudformation:ListStackResources"), 1, ops)
         self.assertEqual(ops.count("cloudformation:DescribeStacks"), 1 + resources, ops)
         paths = [r["path"] for r in self.pull.trace if r["operation"] == "s3:GetObject"]
         self.assertEqual(paths.count(f"/{bucket}/%23current-cloud-backend.zip"), 2)
         self.assertIn(f"/{bucket}/amplify-meta.json", paths)
+        # An imported bucket is an environment parameter: read from SSM, then checked in S3.
+        imported = [r["output"]["BucketName"] for r in self.pull.meta.get("storage", {}).values()
+                    if r.get("serviceType") == "imported"]
+        self.assertEqual(ops.count("ssm:GetParameters"), 1 if imported else 0, ops)
+        for name in imported:
+            self.assertIn(("s3:HeadBucket", f"/{name}/"), [(r["operation"], r["path"]) for r in self.pull.trace])
+            self.assertIn("s3:GetBucketLocation", ops)
         for r in self.pull.trace:
             service = r["operation"].split(":")[0]
             if service == "amplifyuibuilder":
@@ -528,6 +679,21 @@ class PullTests:
         self.assertEqual(any(op.startswith("amplifyuibuilder:") for op in ops), self.comp()["adminUI"], ops)
         self.assertIn("public:GetAppState", ops)
 
+    def test_environment_is_its_own(self):
+        """A pulled clone carries its own ids, not those of the environment it was cloned from."""
+        if self.pull.envname == ENV:
+            self.skipTest("this composition pulls the environment it built")
+        source = json.loads(backend_client(self.pull.endpoint).get_backend(
+            AppId=self.app, BackendEnvironmentName=ENV)["AmplifyMetaConfig"])
+        got = load_exports(self.pull.project)
+        self.assertEqual(sorted(source["auth"]), sorted(self.pull.meta["auth"]))
+        for key, category, output in (("aws_user_pools_id", "auth", "UserPoolId"),
+                                      ("aws_appsync_graphqlEndpoint", "api", "GraphQLAPIEndpointOutput")):
+            (src,) = source[category].values()
+            self.assertNotEqual(got[key], src["output"][output], key)
+        self.assertNotEqual(source["providers"]["awscloudformation"]["StackName"],
+                            self.pull.meta["providers"]["awscloudformation"]["StackName"])
+
     def test_console(self):
         """`amplify console` asks AppState; with an Admin UI config it offers Amplify Studio."""
         env = dict(self.pull.env, CI="true")  # CI: print the URL instead of starting a browser
@@ -535,7 +701,7 @@ class PullTests:
         if self.comp()["adminUI"]:
             code, out = run_cli_tty(["console"], self.pull.project, env,
                                     [("Which site do you want to open?", "\r")])
-            self.assertIn(f"https://{REGION}.admin.amplifyapp.com/admin/{self.app}/{ENV}/home", out)
+            self.assertIn(f"https://{REGION}.admin.amplifyapp.com/admin/{self.app}/{self.pull.envname}/home", out)
             code, out = run_cli_tty(["console"], self.pull.project, env,
                                     [("Which site do you want to open?", "\x1b[B\r")])  # down: AWS console
         else:
@@ -543,7 +709,7 @@ class PullTests:
             self.assertNotIn("Which site do you want to open?", out)
         self.assertEqual(code, 0, out)
         self.assertIn(f"https://{REGION}.console.aws.amazon.com/amplify/home?region={REGION}"
-                      f"#/{self.app}/YmFja2VuZA/{ENV}", out)
+                      f"#/{self.app}/YmFja2VuZA/{self.pull.envname}", out)
         self.assertIn("public:GetAppState", [r["operation"] for r in calls_since(self.pull.endpoint, before)])
 
 
@@ -557,6 +723,22 @@ class OpenPlain(PullTests, unittest.TestCase):
 
 class SignedMinimal(PullTests, unittest.TestCase):
     endpoint, composition, app, label, signed = "AMPLIFYLITE_ENDPOINT", "minimal", "dpullminimal12", "signed-minimal", True
+
+
+class OpenGuests(PullTests, unittest.TestCase):
+    endpoint, composition, app, label = "AMPLIFYLITE_OPEN_ENDPOINT", "guests", "dpullguests1ab", "open-guests"
+
+
+class SignedAPIOnly(PullTests, unittest.TestCase):
+    endpoint, composition, app, label, signed = "AMPLIFYLITE_ENDPOINT", "apionly", "dpullapionly12", "signed-apionly", True
+
+
+class SignedCloned(PullTests, unittest.TestCase):
+    endpoint, composition, app, label, signed = "AMPLIFYLITE_ENDPOINT", "cloned", "dpullcloned123", "signed-cloned", True
+
+
+class SignedImported(PullTests, unittest.TestCase):
+    endpoint, composition, app, label, signed = "AMPLIFYLITE_ENDPOINT", "imported", "dpullimported1", "signed-imported", True
 
 
 class SandboxPull(unittest.TestCase):
@@ -648,7 +830,7 @@ class PullErrors(unittest.TestCase):
         code, out, _ = run_cli(["pull", "--amplify", json.dumps({"appId": app, "envName": env}),
                                 "--providers", json.dumps(providers), "--frontend", json.dumps(FRONTEND),
                                 "--yes"], p, self.env)
-        self.assertNotIn(PULLED, out)
+        self.assertNotIn(PULLED.format(env), out)
         self.assertFalse(os.path.exists(os.path.join(p, "src", "aws-exports.js")), out)
         return out, calls_since(self.endpoint, before)
 
