@@ -84,6 +84,17 @@ OIDC = {"Mode": "OPENID_CONNECT", "Settings": {"OpenIDProviderName": "example", 
                                              "OpenIDClientId": "oidc-client", "OpenIDAuthTTL": "3600", "OpenIDIatTTL": "1800"}}
 ITEM_SCHEMA = "type Item @model @auth(rules: [{allow: public}]) {\n  id: ID!\n  label: String\n}\n"
 
+def username_auth(prefix):
+    """A user pool with username sign-in and an identity pool without guests."""
+    return {
+        "AuthResources": "IDENTITY_POOL_AND_USER_POOL",
+        "Service": "COGNITO",
+        "IdentityPoolConfigs": {"IdentityPoolName": f"{prefix}_identitypool", "UnauthenticatedLogin": False},
+        "UserPoolConfigs": {"UserPoolName": f"{prefix}_userpool", "SignInMethod": "USERNAME",
+                            "RequiredSignUpAttributes": ["EMAIL"]},
+    }
+
+
 # The compositions. "full": the client suites' auth (OAuth, four social providers, MFA, password
 # policy), an API-key API with two more auth modes, an Admin UI config. "plain": username sign-in,
 # an API whose default mode is the user pool (so no API key), no Admin UI config. `cognito` is what
@@ -114,13 +125,7 @@ COMPOSITIONS = {
                   "responseType": "code"},
     },
     "plain": {
-        "auth": {
-            "AuthResources": "IDENTITY_POOL_AND_USER_POOL",
-            "Service": "COGNITO",
-            "IdentityPoolConfigs": {"IdentityPoolName": "plain_identitypool", "UnauthenticatedLogin": False},
-            "UserPoolConfigs": {"UserPoolName": "plain_userpool", "SignInMethod": "USERNAME",
-                                "RequiredSignUpAttributes": ["EMAIL"]},
-        },
+        "auth": username_auth("plain"),
         "api": {
             "ApiName": "plainapi",
             "Service": "AppSync",
@@ -246,13 +251,7 @@ COMPOSITIONS = {
     # "imported": an imported bucket beside a user and identity pool: the CLI reads the bucket from the
     # environment's parameters (SSM GetParameters) and checks it (S3 HeadBucket, GetBucketLocation).
     "imported": {
-        "auth": {
-            "AuthResources": "IDENTITY_POOL_AND_USER_POOL",
-            "Service": "COGNITO",
-            "IdentityPoolConfigs": {"IdentityPoolName": "imported_identitypool", "UnauthenticatedLogin": False},
-            "UserPoolConfigs": {"UserPoolName": "imported_userpool", "SignInMethod": "USERNAME",
-                                "RequiredSignUpAttributes": ["EMAIL"]},
-        },
+        "auth": username_auth("imported"),
         "api": {
             "ApiName": "importedapi",
             "Service": "AppSync",
