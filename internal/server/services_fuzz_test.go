@@ -41,6 +41,9 @@ func FuzzServices(f *testing.F) {
 			ops := []string{"ListUserPools", "DescribeUserPool", "ListIdentityProviders", "DescribeIdentityProvider"}
 			r.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+ops[len(body)%len(ops)])
 		}
+		if service == "ssm" {
+			r.Header.Set("X-Amz-Target", "AmazonSSM.GetParameters")
+		}
 		if service != "" {
 			r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20261130/us-east-1/"+service+"/aws4_request, SignedHeaders=host, Signature=00")
 		}
@@ -79,6 +82,8 @@ func FuzzServices(f *testing.F) {
 		{"amplifyuibuilder", "GET", "/app/app1/environment/dev/metadata", ""},
 		{"cognito-idp", "POST", "/", `{"MaxResults":60}`},
 		{"cognito-idp", "POST", "/", `{"UserPoolId":"us-east-1_x","ProviderName":"Google"}`},
+		{"ssm", "POST", "/", `{"Names":["/amplify/app1/dev/AMPLIFY_storage_b_bucketName","/amplify/app1/dev/x"]}`},
+		{"s3", "GET", "/b?location", ""},
 		{"", "GET", "/AppState/?appId=app1", ""},
 		{"", "GET", "/AppState/app1", ""},
 		{"", "GET", "/app/x", ""},
