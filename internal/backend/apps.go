@@ -62,7 +62,9 @@ func (s *Service) applyCreateBackend(a *applying, in *createBackendJob) error {
 	return tx.PutEnv(p, &Env{AppID: appID, Name: a.env, Created: s.now()})
 }
 
-// GetBackend describes an app and one of its environments.
+// GetBackend describes an app and one of its environments. Answers from the
+// read cache are shared by every caller until the next write: the caller must
+// not modify the answer.
 func (s *Service) GetBackend(ctx context.Context, p Partition, in *ab.GetBackendRequest) (*ab.GetBackendResponse, error) {
 	appID := *in.AppId
 	key := readKey{p: p, app: appID, env: str(in.BackendEnvironmentName), envGiven: in.BackendEnvironmentName != nil}

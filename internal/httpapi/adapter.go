@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"reflect"
 	"strings"
 	"unicode/utf8"
@@ -25,8 +24,8 @@ type route struct {
 	op   amplifybackend.Operation
 	tmpl template
 	// call decodes the request into the operation's input, validates it,
-	// calls the domain and returns the output to encode.
-	call func(ctx context.Context, p backend.Partition, params map[string]string, body []byte) (any, error)
+	// calls the domain and returns the output's encoding.
+	call func(ctx context.Context, p backend.Partition, params map[string]string, body []byte) ([]byte, error)
 }
 
 // validatable is the pointer type of an input structure.
@@ -38,6 +37,16 @@ type validatable[I any] interface {
 // op builds a table row for the named operation: its method and path come
 // from the service model, its input and output types from fn's signature.
 func op[I, O any, PI validatable[I]](name string, fn func(context.Context, backend.Partition, PI) (*O, error)) route {
+	return opEncoded(name, fn, func(out *O) ([]byte, error) { return encodeJSON(out) })
+}
+
+// memoized is op for a domain method that hands the same answer (the same
+// *O, never modified) to many callers: each answer is encoded once.
+func memoized[I, O any, PI validatable[I]](name string, fn func(context.Context, backend.Partition, PI) (*O, error)) route {
+	return opEncoded(name, fn, new(memo[O]).encode)
+}
+
+func opEncoded[I, O any, PI validatable[I]](name string, fn func(context.Context, backend.Partition, PI) (*O, error), encode func(*O) ([]byte, error)) route {
 	info, ok := amplifybackend.OperationByName(name)
 	if !ok {
 		panic("httpapi: unknown operation " + name)
@@ -46,7 +55,7 @@ func op[I, O any, PI validatable[I]](name string, fn func(context.Context, backe
 	return route{
 		op:   info,
 		tmpl: compileTemplate(info.Path),
-		call: func(ctx context.Context, p backend.Partition, params map[string]string, body []byte) (any, error) {
+		call: func(ctx context.Context, p backend.Partition, params map[string]string, body []byte) ([]byte, error) {
 			in := PI(new(I))
 			if err := decodeBody(body, in); err != nil {
 				return nil, err
@@ -62,7 +71,11 @@ func op[I, O any, PI validatable[I]](name string, fn func(context.Context, backe
 			if err := in.Validate(); err != nil {
 				return nil, err
 			}
-			return fn(ctx, p, in)
+			out, err := fn(ctx, p, in)
+			if err != nil {
+				return nil, err
+			}
+			return encode(out)
 		},
 	}
 }
@@ -93,6 +106,20 @@ func decodeBody(body []byte, in any) error {
 	if err := checkText(body); err != nil {
 		return err
 	}
+	// The fast path, one pass: when every key is exact, decoding straight
+	// into in gives the same value as the slow path below. Any error is
+	// reported by the slow path, so that messages do not depend on the path.
+	if exactKeys(body, membersOf(reflect.TypeOf(in))) && json.Unmarshal(body, in) == nil {
+		return nil
+	}
+	reflect.ValueOf(in).Elem().SetZero() // a failed fast decode may have filled part of it
+	return decodeDropping(body, in)
+}
+
+// decodeDropping decodes a JSON object body (already checked by checkText)
+// into in in three steps: to a map, dropping every key that is not exactly a
+// member's wire name, and from the re-encoded map into in.
+func decodeDropping(body []byte, in any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var raw map[string]any
@@ -257,20 +284,4 @@ func jsonKind(t reflect.Type) string {
 	default:
 		return "structure"
 	}
-}
-
-// writeJSON writes v as the response body, without HTML escaping.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		buf.Reset()
-		status = http.StatusInternalServerError
-		w.Header()["x-amzn-ErrorType"] = []string{"InternalServiceException"}
-		buf.WriteString(`{"__type":"InternalServiceException","message":"response encoding failed"}`)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }

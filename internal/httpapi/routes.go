@@ -22,7 +22,7 @@ func table(b *backend.Service) []route {
 		op(ab.OpDeleteBackendStorage, b.DeleteBackendStorage),
 		op(ab.OpDeleteToken, b.DeleteToken),
 		op(ab.OpGenerateBackendAPIModels, b.GenerateBackendAPIModels),
-		op(ab.OpGetBackend, b.GetBackend),
+		memoized(ab.OpGetBackend, b.GetBackend), // answers from its read cache
 		op(ab.OpGetBackendAPI, b.GetBackendAPI),
 		op(ab.OpGetBackendAPIModels, b.GetBackendAPIModels),
 		op(ab.OpGetBackendAuth, b.GetBackendAuth),
