@@ -110,7 +110,22 @@ func (s *Service) notify() {
 // resolution every time on the wire has.
 func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }
 
-func newID() string { return uuid.Must(uuid.NewRandom()).String() }
+// newID returns a job id or token session id: a UUID of version 4's shape
+// (as AWS's are) whose first 48 bits are the Unix time in milliseconds and
+// whose other 74 free bits are random. Ids created in turn sort together, so
+// each write touches the same end of the stores' indexes instead of a random
+// page of them: fewer pages written per commit.
+func newID() string {
+	var u uuid.UUID
+	rand.Read(u[6:])
+	ms := uint64(time.Now().UnixMilli())
+	for i := range 6 {
+		u[i] = byte(ms >> (40 - 8*i))
+	}
+	u[6] = u[6]&0x0f | 0x40 // version 4
+	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
+	return u.String()
+}
 
 // challengeCode returns six uniformly random digits from the CSPRNG.
 func challengeCode() string {
