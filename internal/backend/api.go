@@ -233,7 +233,9 @@ func (w schemaWork) check(schema string) error {
 // model generator when one is configured (it knows Amplify's directives; its
 // models are kept for a generation job). It is the expensive part of a job
 // and runs outside any transaction.
-func (s *Service) processSchema(schema string) schemaResult { return processSchema(schema, s.cfg.Models) }
+func (s *Service) processSchema(schema string) schemaResult {
+	return processSchema(schema, s.cfg.Models)
+}
 
 func processSchema(schema string, gen ModelGenerator) schemaResult {
 	var res schemaResult
