@@ -29,3 +29,30 @@ func TestNewID_VersionFourShapeInCreationOrder(t *testing.T) {
 		prev = id
 	}
 }
+
+func TestWokenDue_EarliestCreatedJobOrAFullLook(t *testing.T) {
+	s := &Service{wake: make(chan struct{}, 1)}
+	if _, ok := s.WokenDue(); !ok {
+		t.Error("nothing happened, yet a full look is asked for")
+	}
+	t0 := time.Now()
+	s.notifyDue(t0.Add(time.Minute))
+	s.notifyDue(t0.Add(time.Second))
+	s.notifyDue(t0.Add(time.Hour))
+	if due, ok := s.WokenDue(); !ok || !due.Equal(t0.Add(time.Second)) {
+		t.Errorf("WokenDue = %v, %v; want the earliest due time, ok", due, ok)
+	}
+	if due, ok := s.WokenDue(); !ok || !due.IsZero() {
+		t.Errorf("asked again: %v, %v; want nothing new", due, ok)
+	}
+	s.notifyDue(t0.Add(time.Second))
+	s.notify() // due times may have changed
+	if _, ok := s.WokenDue(); ok {
+		t.Error("after notify, WokenDue does not ask for a full look")
+	}
+	select {
+	case <-s.Woken():
+	default:
+		t.Error("no wake-up was signalled")
+	}
+}

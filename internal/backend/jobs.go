@@ -63,7 +63,7 @@ func (s *Service) startJob(ctx context.Context, p Partition, spec jobSpec) (*Job
 	if err != nil {
 		return nil, err
 	}
-	s.notify()
+	s.notifyDue(job.Due)
 	s.jobChanged(p, job, "")
 	return job, nil
 }
