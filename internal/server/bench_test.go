@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -126,4 +127,27 @@ func cpuTime(b *testing.B) time.Duration {
 		b.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkJobWrite measures bench/run.sh's JobWrite pair on one
+// connection: CreateBackendAPI, then UpdateBackendJob to COMPLETED (which
+// applies the job's effects), and reports the process's CPU time per pair.
+func BenchmarkJobWrite(b *testing.B) {
+	api, _ := benchAPI(b)
+	i := 0
+	cpu0 := cpuTime(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		i++
+		rec := httptest.NewRecorder()
+		api.ServeHTTP(rec, httptest.NewRequest("POST", "/backend/bench/api",
+			strings.NewReader(fmt.Sprintf(`{"backendEnvironmentName":"dev","resourceName":"r%d","resourceConfig":{"apiName":"x"}}`, i))))
+		var job struct{ JobID string }
+		if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &job) != nil {
+			b.Fatalf("CreateBackendAPI: %d %s", rec.Code, rec.Body)
+		}
+		serve(b, api, "POST", "/backend/bench/job/dev/"+job.JobID, `{"status":"COMPLETED"}`)
+	}
+	b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 }
