@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -149,5 +150,22 @@ func BenchmarkJobWrite(b *testing.B) {
 		}
 		serve(b, api, "POST", "/backend/bench/job/dev/"+job.JobID, `{"status":"COMPLETED"}`)
 	}
+	b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+}
+
+// BenchmarkCreateTokenParallel measures CreateToken from 16 concurrent
+// clients (group commit batches them) and reports the process's CPU time per
+// request; run it with -cpu 1 to match bench/run.sh's one pinned core.
+func BenchmarkCreateTokenParallel(b *testing.B) {
+	api, _ := benchAPI(b)
+	b.SetParallelism((16 + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+	cpu0 := cpuTime(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			serve(b, api, "POST", "/backend/bench/challenge", "")
+		}
+	})
 	b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 }
