@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	ab "github.com/amplifylite/amplifylite/amplifybackend"
@@ -212,8 +213,14 @@ func (s *Service) applySafely(tx Tx, p Partition, j *Job, work schemaWork) (err 
 	return s.apply(tx, p, j, work)
 }
 
-// GetBackendJob returns a job listed under the environment.
+// GetBackendJob returns a job listed under the environment. Like every
+// answer from the read cache (cache.go), it is shared: never modify it.
 func (s *Service) GetBackendJob(ctx context.Context, p Partition, in *ab.GetBackendJobRequest) (*ab.GetBackendJobResponse, error) {
+	key := readKey{op: ab.OpGetBackendJob, p: p, app: *in.AppId, env: *in.BackendEnvironmentName, q: *in.JobId}
+	return cachedRead(s, key, func() (*ab.GetBackendJobResponse, error) { return s.getBackendJob(ctx, p, in) })
+}
+
+func (s *Service) getBackendJob(ctx context.Context, p Partition, in *ab.GetBackendJobRequest) (*ab.GetBackendJobResponse, error) {
 	var job *Job
 	err := s.store.View(ctx, func(tx Tx) (err error) {
 		job, err = s.listedJob(tx, p, *in.AppId, *in.BackendEnvironmentName, *in.JobId)
@@ -310,8 +317,18 @@ func (s *Service) UpdateBackendJob(ctx context.Context, p Partition, in *ab.Upda
 }
 
 // ListBackendJobs pages through the jobs listed under an environment, oldest
-// first.
+// first. Answers are shared (see GetBackendJob).
 func (s *Service) ListBackendJobs(ctx context.Context, p Partition, in *ab.ListBackendJobsRequest) (*ab.ListBackendJobsResponse, error) {
+	limit := ""
+	if in.MaxResults != nil {
+		limit = strconv.Itoa(int(*in.MaxResults))
+	}
+	key := readKey{op: ab.OpListBackendJobs, p: p, app: *in.AppId, env: *in.BackendEnvironmentName,
+		q: strings.Join([]string{str(in.JobId), str(in.Operation), str(in.Status), str(in.NextToken), limit}, "\x00")}
+	return cachedRead(s, key, func() (*ab.ListBackendJobsResponse, error) { return s.listBackendJobs(ctx, p, in) })
+}
+
+func (s *Service) listBackendJobs(ctx context.Context, p Partition, in *ab.ListBackendJobsRequest) (*ab.ListBackendJobsResponse, error) {
 	app, env := *in.AppId, *in.BackendEnvironmentName
 	q := JobQuery{JobID: str(in.JobId), Operation: str(in.Operation), Status: str(in.Status), Limit: 25}
 	if in.MaxResults != nil && *in.MaxResults > 0 {
