@@ -575,8 +575,12 @@ func writeModelgen(p func(string, ...any), gens []Result) {
 	for _, n := range names {
 		ow, fw := at[k{n, "amplifylite", "warm"}], at[k{n, "official", "warm"}]
 		op, fp := at[k{n, "amplifylite", "process"}], at[k{n, "official", "process"}]
+		note := fw.ErrorNote
+		if fp.ErrorNote != "" && fp.ErrorNote != note {
+			note = strings.TrimPrefix(note+"; "+fp.ErrorNote, "; ")
+		}
 		p("| %s | %.0f | %s | %s | %s | %s | %s | %s | %d / %d | %s |\n", n, float64(ow.Requests)/1024, cell(ow), cell(fw), ratio(ow, fw),
-			cell(op), cell(fp), ratio(op, fp), ow.Runs, fw.Runs, fw.ErrorNote)
+			cell(op), cell(fp), ratio(op, fp), ow.Runs, max(fw.Runs, fp.Runs), note)
 	}
 	p("\n")
 }
