@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/amplifylite/amplifylite/amplifybackend"
@@ -95,7 +94,11 @@ func uriFieldsOf(t reflect.Type) map[string]int {
 // unknown keys are ignored; syntax errors and type mismatches are
 // BadRequestException naming the member. Keys match wire names exactly:
 // encoding/json alone would also fill appId from "APPID".
-func decodeBody(body []byte, in any) error {
+func decodeBody(body []byte, in any) error { return decodeBodyVia(body, in, true) }
+
+// decodeBodyVia is decodeBody, taking the one-pass fast path when fast is
+// set and every key is exact (tests compare the two paths).
+func decodeBodyVia(body []byte, in any, fast bool) error {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		return nil
@@ -109,7 +112,7 @@ func decodeBody(body []byte, in any) error {
 	// The fast path, one pass: when every key is exact, decoding straight
 	// into in gives the same value as the slow path below. Any error is
 	// reported by the slow path, so that messages do not depend on the path.
-	if exactKeys(body, membersOf(reflect.TypeOf(in))) && json.Unmarshal(body, in) == nil {
+	if fast && exactKeys(body, membersOf(reflect.TypeOf(in))) && json.Unmarshal(body, in) == nil {
 		return nil
 	}
 	reflect.ValueOf(in).Elem().SetZero() // a failed fast decode may have filled part of it
@@ -129,7 +132,7 @@ func decodeDropping(body []byte, in any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return badRequest("Could not parse request body into json: unexpected data after the top-level object")
 	}
-	dropUnknownKeys(raw, reflect.TypeOf(in))
+	dropUnknownKeys(raw, membersOf(reflect.TypeOf(in)))
 	exact, err := json.Marshal(raw)
 	if err != nil {
 		return decodeError(err)
@@ -211,40 +214,26 @@ func hex4(b []byte, i int) (rune, bool) {
 }
 
 // dropUnknownKeys removes from v (decoded JSON) every object key that is not
-// exactly the wire name of a member of t, recursively.
-func dropUnknownKeys(v any, t reflect.Type) {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.Struct:
+// exactly the wire name of a member of the shape m, recursively.
+func dropUnknownKeys(v any, m *members) {
+	switch {
+	case m == nil:
+	case m.isObj:
 		obj, ok := v.(map[string]any)
 		if !ok {
 			return
 		}
-		members := map[string]reflect.Type{}
-		for f := range t.Fields() {
-			tag := f.Tag.Get("json")
-			if tag == "-" || !f.IsExported() {
-				continue
-			}
-			name, _, _ := strings.Cut(tag, ",")
-			if name == "" {
-				name = f.Name
-			}
-			members[name] = f.Type
-		}
 		for k, x := range obj {
-			if mt, ok := members[k]; ok {
-				dropUnknownKeys(x, mt)
+			if sub, ok := m.fields[k]; ok {
+				dropUnknownKeys(x, sub)
 			} else {
 				delete(obj, k)
 			}
 		}
-	case reflect.Slice:
+	default:
 		if list, ok := v.([]any); ok {
 			for _, x := range list {
-				dropUnknownKeys(x, t.Elem())
+				dropUnknownKeys(x, m.elem)
 			}
 		}
 	}

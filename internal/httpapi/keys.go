@@ -126,18 +126,8 @@ func (s *keyScanner) value(m *members, depth int) bool {
 			if !s.value(elem, depth+1) {
 				return false
 			}
-			s.space()
-			if s.i >= len(s.b) {
-				return false
-			}
-			switch s.b[s.i] {
-			case ',':
-				s.i++
-			case ']':
-				s.i++
-				return true
-			default:
-				return false
+			if more, ok := s.next(']'); !more {
+				return ok
 			}
 		}
 	case c == '"':
@@ -209,20 +199,28 @@ func (s *keyScanner) object(m *members, depth int) bool {
 		if !s.value(sub, depth+1) {
 			return false
 		}
-		s.space()
-		if s.i >= len(s.b) {
-			return false
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-		case '}':
-			s.i++
-			return true
-		default:
-			return false
+		if more, ok := s.next('}'); !more {
+			return ok
 		}
 	}
+}
+
+// next reads what follows a member or element: a comma (more) or the
+// closing bracket (ok, no more); anything else is not ok.
+func (s *keyScanner) next(closing byte) (more, ok bool) {
+	s.space()
+	if s.i >= len(s.b) {
+		return false, false
+	}
+	switch s.b[s.i] {
+	case ',':
+		s.i++
+		return true, true
+	case closing:
+		s.i++
+		return false, true
+	}
+	return false, false
 }
 
 // str skips a JSON string and returns its raw contents (escapes unresolved).

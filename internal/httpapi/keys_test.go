@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"reflect"
 	"regexp"
@@ -10,19 +9,7 @@ import (
 
 // decodeSlow is decodeBody without its fast path: what every body decoded to
 // before the fast path existed.
-func decodeSlow(body []byte, in any) error {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 {
-		return nil
-	}
-	if body[0] != '{' {
-		return badRequest("The request body must be a JSON object")
-	}
-	if err := checkText(body); err != nil {
-		return err
-	}
-	return decodeDropping(body, in)
-}
+func decodeSlow(body []byte, in any) error { return decodeBodyVia(body, in, false) }
 
 // checkSamePath fails t unless decodeBody and decodeSlow agree on body: the
 // same error message, or equal values.
