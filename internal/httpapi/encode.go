@@ -61,8 +61,7 @@ const errEncoding = `{"__type":"InternalServiceException","message":"response en
 
 // writeBody writes an encoded JSON response.
 func writeBody(w http.ResponseWriter, status int, body []byte) {
-	h := w.Header()
-	h["Content-Type"] = []string{"application/json"}
+	w.Header()["Content-Type"] = jsonType
 	w.WriteHeader(status)
 	w.Write(body)
 }

@@ -73,8 +73,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := s.ids.next()
 	h := w.Header()
 	h["x-amzn-RequestId"] = []string{reqID} // exact casing, as AWS sends it
-	h["Access-Control-Allow-Origin"] = []string{"*"}
-	h["Access-Control-Expose-Headers"] = []string{"x-amzn-RequestId, x-amzn-ErrorType, x-amz-apigw-id"}
+	h["Access-Control-Allow-Origin"] = allowOrigin
+	h["Access-Control-Expose-Headers"] = exposeHeaders
 	if len(r.TransferEncoding) > 0 {
 		// RFC 9112 §6.1: a request with both Transfer-Encoding and
 		// Content-Length (a possible smuggling attempt) must close the
@@ -107,6 +107,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	s.serve(rec, r, &x)
 }
+
+// Header values every response carries, shared (net/http only reads them).
+var (
+	allowOrigin   = []string{"*"}
+	exposeHeaders = []string{"x-amzn-RequestId, x-amzn-ErrorType, x-amz-apigw-id"}
+	jsonType      = []string{"application/json"}
+)
 
 // controlOp is the operation name of control-plane requests in the log.
 const controlOp = "Control"
