@@ -140,6 +140,12 @@ func (s *Service) finish(ctx context.Context, p Partition, appID, jobID, status,
 // finishWith is finish with the error message of a job set to FAILED (""
 // for the default one).
 func (s *Service) finishWith(ctx context.Context, p Partition, appID, jobID, status, operation, message string) (*Job, error) {
+	return s.finishIn(ctx, p, appID, "", jobID, status, operation, message)
+}
+
+// finishIn is finishWith for a job listed under env: one that is not is left
+// alone (nil). An empty env accepts the job wherever it is listed.
+func (s *Service) finishIn(ctx context.Context, p Partition, appID, env, jobID, status, operation, message string) (*Job, error) {
 	if message == "" {
 		message = "The job was marked FAILED through UpdateBackendJob."
 	}
@@ -147,7 +153,7 @@ func (s *Service) finishWith(ctx context.Context, p Partition, appID, jobID, sta
 	set := func(tx Tx, status, msg string) (*Job, error) {
 		final = nil
 		j, err := tx.Job(p, appID, jobID)
-		if err != nil || j == nil || j.Status != StatusRunning {
+		if err != nil || j == nil || j.Status != StatusRunning || env != "" && !slices.Contains(j.Envs, env) {
 			return nil, err
 		}
 		j.Status, j.Error, j.Updated = status, msg, s.now()
@@ -257,6 +263,18 @@ func (s *Service) UpdateBackendJob(ctx context.Context, p Partition, in *ab.Upda
 	if in.Operation != nil {
 		if _, ok := ab.OperationByName(operation); !ok {
 			return nil, badRequestf("Value at 'operation' must be the name of an operation of the API, got '%s'", operation)
+		}
+	}
+	if status == StatusCompleted || status == StatusFailed {
+		// The usual request, finishing a RUNNING job, is one write
+		// transaction; anything else is told apart below.
+		finished, err := s.finishIn(ctx, p, app, env, id, status, operation, "")
+		if err != nil {
+			return nil, err
+		}
+		if finished != nil {
+			out := ab.UpdateBackendJobResponse(jobObj(finished, env))
+			return &out, nil
 		}
 	}
 	var job *Job

@@ -41,3 +41,28 @@ func TestPolling_CachedAnswersFollowEveryWrite(t *testing.T) {
 		t.Errorf("listed last job %v, want FAILED", last)
 	}
 }
+
+// TestUpdateBackendJob_OnlyUnderItsEnvironment: finishing a job through an
+// environment it is not listed under is a 404 and leaves it RUNNING; through
+// its own it finishes; asking again for the same outcome answers the job.
+func TestUpdateBackendJob_OnlyUnderItsEnvironment(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	h.job("/backend", `{"appId":"app1","appName":"My App","backendEnvironmentName":"prod"}`)
+	id := h.ok(h.post("/backend/app1/api", `{"backendEnvironmentName":"dev","resourceName":"api1","resourceConfig":{"apiName":"api1"}}`)).str("jobId")
+	if r := h.post("/backend/app1/job/prod/"+id, `{"status":"COMPLETED"}`); r.status != 404 || r.errType() != "NotFoundException" {
+		t.Fatalf("through prod: %d %s, want 404 NotFoundException", r.status, r.raw)
+	}
+	if got := h.jobStatus("app1", "dev", id).str("status"); got != "RUNNING" {
+		t.Fatalf("after the refused request: %s, want RUNNING", got)
+	}
+	if got := h.ok(h.post("/backend/app1/job/dev/"+id, `{"status":"COMPLETED"}`)).str("status"); got != "COMPLETED" {
+		t.Errorf("through dev: %s, want COMPLETED", got)
+	}
+	if got := h.ok(h.post("/backend/app1/job/dev/"+id, `{"status":"COMPLETED"}`)).str("status"); got != "COMPLETED" {
+		t.Errorf("asked again: %s, want COMPLETED", got)
+	}
+	if r := h.post("/backend/app1/job/dev/"+id, `{"status":"FAILED"}`); r.status != 400 {
+		t.Errorf("FAILED after COMPLETED: %d %s, want 400", r.status, r.raw)
+	}
+}
