@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"encoding/json"
 	"reflect"
 	"strings"
 	"sync"
@@ -18,6 +19,8 @@ type members struct {
 }
 
 var membersCache sync.Map // reflect.Type → *members
+
+var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 
 // membersOf returns the shape of t, built once per type.
 func membersOf(t reflect.Type) *members {
@@ -38,6 +41,9 @@ func buildMembers(t reflect.Type, seen map[reflect.Type]*members) *members {
 	}
 	if m, ok := seen[t]; ok {
 		return m
+	}
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		return nil // its own decoding decides what its keys mean
 	}
 	switch t.Kind() {
 	case reflect.Struct:

@@ -118,3 +118,22 @@ func TestRequestIDs_UniqueUUIDs(t *testing.T) {
 		}
 	}
 }
+
+// custom decodes itself: its keys are its own business.
+type custom struct{ Raw string }
+
+func (c *custom) UnmarshalJSON(b []byte) error { c.Raw = string(b); return nil }
+
+func TestExactKeys_SelfDecodingMembersAreNotChecked(t *testing.T) {
+	type input struct {
+		Name *string `json:"name"`
+		C    *custom `json:"c"`
+	}
+	m := membersOf(reflect.TypeFor[input]())
+	if !exactKeys([]byte(`{"name":"n","c":{"NAME":1,"x":2}}`), m) {
+		t.Error("keys inside a member that decodes itself were checked against the outer structure")
+	}
+	if exactKeys([]byte(`{"NAME":"n"}`), m) {
+		t.Error("a folded key of the outer structure passed")
+	}
+}
