@@ -8,7 +8,13 @@
 # Knobs (environment): ROUNDS, DUR (measured seconds per load run), WARM,
 # CONNS ("16 64"), SIZES (jobs in the listing: "1000 100000 1000000"),
 # STARTUP_N, QUIET_WAIT (seconds to wait for an idle machine), OUT (work
-# directory, default bench/out), NO_REPORT=1.
+# directory, default bench/out), NO_REPORT=1, PG_URL (the PostgreSQL server of
+# the PostgreSQL section; default: scripts/deps.d/10-postgres.sh's cluster,
+# started if it is not running; NO_PG=1 skips the section), MODELGEN_REF_DIR
+# (the official model generator, installed by scripts/deps.d/20-modelgen-ref.sh;
+# without it the model generation section has only our figures), NO_MODELGEN=1,
+# MODELGEN_TIMEOUT (bound on the official generator's one whole-process run on
+# the 2,000-type schema, default 30m: it took ~11 minutes on a busy 2-CPU box).
 # Not part of `make test`: run it with `make bench`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,6 +57,7 @@ CGO_ENABLED=0 go build "${GOFLAGS_REL[@]}" -o "$OUT/bin/baseline" ./bench/baseli
 go build -o "$OUT/bin/benchtool" ./bench/benchtool
 go build -o "$OUT/bin/seedjobs" ./bench/seedjobs
 go build -o "$OUT/bin/commitcost" ./bench/commitcost
+go build -o "$OUT/bin/bigschema" ./bench/bigschema
 BT=$OUT/bin/benchtool
 
 # --- cores -------------------------------------------------------------------
@@ -195,6 +202,84 @@ for n in $SIZES; do
     pages "$n" "$c" false
   fi
 done
+
+# --- PostgreSQL: one and two replicas -------------------------------------------
+# Each setup gets a schema of its own (search_path), dropped afterwards. The
+# cluster runs on the same machine, unpinned.
+if [ "${NO_PG:-0}" != 1 ]; then
+  PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:54329/postgres?sslmode=disable}
+  if ! pg_isready -q -d "$PG_URL" 2>/dev/null && ! /usr/lib/postgresql/15/bin/pg_isready -q -d "$PG_URL" 2>/dev/null; then
+    log "starting PostgreSQL (scripts/deps.d/10-postgres.sh)"
+    bash scripts/deps.d/10-postgres.sh >&2 || true
+  fi
+  PSQL=(psql -X -q -v ON_ERROR_STOP=1 -d "$PG_URL")
+  if "${PSQL[@]}" -Atc 'select 1' >/dev/null 2>&1; then
+    quiet "before PostgreSQL" 20
+    PG_PID=$(head -1 "$("${PSQL[@]}" -Atc 'SHOW data_directory')/postmaster.pid" 2>/dev/null || echo 0)
+    SEP='?'; case "$PG_URL" in *\?*) SEP='&' ;; esac
+    pg_schema() { # NAME: a fresh schema; prints the URL that selects it
+      "${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $1 CASCADE; CREATE SCHEMA $1" >/dev/null
+      echo "${PG_URL}${SEP}search_path=$1"
+    }
+    PG_WORKLOADS=${PG_WORKLOADS:-"GetBackend CreateToken"}
+    # One replica: server on CPU 0, load on CPU 1.
+    DB=$(pg_schema bench_pg1)
+    start_server pg1 "${AMP[@]}" --database-url "$DB"
+    "$BT" fixture -url "$URL" -out "$OUT/fixture-pg1"
+    for w in $PG_WORKLOADS; do
+      log "PostgreSQL, one replica: $w c=16"
+      "${LOAD[@]}" "$BT" load -kind pgload -url "$URL" -pid "$SPID" -pg-pid "$PG_PID" -server pg1 -workload "$w" -c 16 \
+        -d "${DUR}s" -warmup "${WARM}s" -fixture "$OUT/fixture-pg1/fixture.json" -lua bench/lua/request.lua -tag pg1 -results "$RESULTS"
+    done
+    stop_server
+    # Two replicas, one per CPU, each loaded with 8 connections at once.
+    DB=$(pg_schema bench_pg2)
+    SRV_SAVED=("${SRV[@]}")
+    [ ${#SRV[@]} -gt 0 ] && SRV=(taskset -c 0)
+    start_server pg2a "${AMP[@]}" --database-url "$DB"; PA=$SPID; UA=$URL
+    [ ${#SRV[@]} -gt 0 ] && SRV=(taskset -c 1)
+    start_server pg2b "${AMP[@]}" --database-url "$DB"; PB=$SPID; UB=$URL
+    SRV=("${SRV_SAVED[@]}")
+    "$BT" fixture -url "$UA" -out "$OUT/fixture-pg2"
+    for w in $PG_WORKLOADS; do
+      log "PostgreSQL, two replicas: $w c=8+8"
+      "$BT" load -kind pgload -url "$UA" -pid "$PA" -pg-pid "$PG_PID" -server pg2a -workload "$w" -c 8 \
+        -d "${DUR}s" -warmup "${WARM}s" -fixture "$OUT/fixture-pg2/fixture.json" -lua bench/lua/request.lua -tag pg2a -results "$RESULTS" &
+      LA=$!
+      "$BT" load -kind pgload -url "$UB" -pid "$PB" -server pg2b -workload "$w" -c 8 \
+        -d "${DUR}s" -warmup "${WARM}s" -fixture "$OUT/fixture-pg2/fixture.json" -lua bench/lua/request.lua -tag pg2b -results "$RESULTS"
+      wait $LA
+    done
+    SPID=$PB; stop_server; SPID=$PA; stop_server
+    # Jobs completed per second with two runners (--job-duration 0).
+    DB=$(pg_schema bench_pgjobs)
+    [ ${#SRV[@]} -gt 0 ] && SRV=(taskset -c 0)
+    start_server pgjobs-a "${AMP[@]}" --database-url "$DB" --job-duration 0; PA=$SPID; UA=$URL
+    [ ${#SRV[@]} -gt 0 ] && SRV=(taskset -c 1)
+    start_server pgjobs-b "${AMP[@]}" --database-url "$DB" --job-duration 0; PB=$SPID; UB=$URL
+    SRV=("${SRV_SAVED[@]}")
+    log "PostgreSQL, two replicas: job completion rate"
+    "$BT" jobrate -kind pgjobrate -server postgres-2 -url "$UA,$UB" -apps "$RATE_APPS" -envs 100 -c 32 -results "$RESULTS"
+    SPID=$PB; stop_server; SPID=$PA; stop_server
+    for s in bench_pg1 bench_pg2 bench_pgjobs; do "${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $s CASCADE" >/dev/null; done
+  else
+    log "PostgreSQL at $PG_URL does not answer: section skipped"
+  fi
+fi
+
+# --- model generation: ours and the official generator -------------------------
+if [ "${NO_MODELGEN:-0}" != 1 ]; then
+  REF=${MODELGEN_REF_DIR:-internal/modelgen/testdata/ref}
+  [ -d "$REF/node_modules" ] || log "the official model generator is not installed in $REF (scripts/deps.d/20-modelgen-ref.sh): our figures only"
+  "$OUT/bin/bigschema" -types 2000 -shape star -write "$OUT/m2m-2000.graphql"
+  quiet "before model generation" 20
+  log "model generation: 200 models"
+  "${SRV[@]}" "$BT" modelgen -schema internal/modelgen/testdata/large/17-large-200-models.graphql -name "200 models" \
+    -n "$([ "$QUICK" = 1 ] && echo 3 || echo 5)" -amplifylite "$OUT/bin/amplifylite" -ref "$REF" -timeout 15m -results "$RESULTS"
+  log "model generation: 2,000 types joined by @manyToMany (bench/bigschema -shape star)"
+  "${SRV[@]}" "$BT" modelgen -schema "$OUT/m2m-2000.graphql" -name "2,000 types, @manyToMany" \
+    -n 1 -official-warm=false -amplifylite "$OUT/bin/amplifylite" -ref "$REF" -timeout "${MODELGEN_TIMEOUT:-30m}" -results "$RESULTS"
+fi
 
 # --- startup: fork → first 200 on the health endpoint --------------------------
 log "startup times ($STARTUP_N runs each)"

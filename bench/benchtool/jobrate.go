@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -17,7 +18,9 @@ import (
 // CreateBackendAPI on each of them.
 func jobrateCmd(args []string) error {
 	fs := flag.NewFlagSet("jobrate", flag.ExitOnError)
-	url := fs.String("url", "", "server URL")
+	urlList := fs.String("url", "", "server URL; several, comma-separated, share the submissions (replicas on one database)")
+	server := fs.String("server", "amplifylite", "server name in the results")
+	kind := fs.String("kind", "jobrate", "kind of result (pgjobrate: on PostgreSQL replicas)")
 	apps := fs.Int("apps", 10, "apps")
 	envs := fs.Int("envs", 100, "environments per app")
 	conns := fs.Int("c", 32, "concurrent clients")
@@ -25,13 +28,20 @@ func jobrateCmd(args []string) error {
 	results := fs.String("results", "", "results.jsonl")
 	fs.Parse(args)
 	c := newClient(*conns)
-	if err := waitHealthy(c, *url, 10*time.Second); err != nil {
-		return err
+	urls := strings.Split(*urlList, ",")
+	for _, u := range urls {
+		if err := waitHealthy(c, u, 10*time.Second); err != nil {
+			return err
+		}
 	}
+	// Each environment's requests go to one of the servers, in turn.
+	urlOf := map[string]string{}
 	var pairs []string
 	for a := 0; a < *apps; a++ {
 		for e := 0; e < *envs; e++ {
-			pairs = append(pairs, fmt.Sprintf("r%d/e%d", a, e))
+			pair := fmt.Sprintf("r%d/e%d", a, e)
+			urlOf[pair] = urls[len(pairs)%len(urls)]
+			pairs = append(pairs, pair)
 		}
 	}
 	bursts := []struct {
@@ -49,7 +59,7 @@ func jobrateCmd(args []string) error {
 		start := time.Now()
 		err := parallel(*conns, pairs, func(ae string) error {
 			app, env := splitPair(ae)
-			status, rb, err := call(c, "POST", *url+b.path(app), b.body(app, env))
+			status, rb, err := call(c, "POST", urlOf[ae]+b.path(app), b.body(app, env))
 			if err != nil || status != 200 {
 				return fmt.Errorf("%s %s: HTTP %d %s %v", b.op, ae, status, rb, err)
 			}
@@ -69,7 +79,7 @@ func jobrateCmd(args []string) error {
 		err = parallel(*conns, pairs, func(ae string) error {
 			app, env := splitPair(ae)
 			for {
-				status, rb, err := call(c, "GET", fmt.Sprintf("%s/backend/%s/job/%s/%s", *url, app, env, ids[ae]), "")
+				status, rb, err := call(c, "GET", fmt.Sprintf("%s/backend/%s/job/%s/%s", urlOf[ae], app, env, ids[ae]), "")
 				if err != nil || status != 200 {
 					return fmt.Errorf("GetBackendJob %s: HTTP %d %s %v", ae, status, rb, err)
 				}
@@ -101,7 +111,7 @@ func jobrateCmd(args []string) error {
 			return err
 		}
 		span := time.Duration(last-first) * time.Millisecond
-		r := Result{Kind: "jobrate", Round: *round, Server: "amplifylite", Workload: b.op, Jobs: len(pairs), Conns: *conns,
+		r := Result{Kind: *kind, Round: *round, Server: *server, Workload: b.op, Jobs: len(pairs), Conns: *conns,
 			Seconds: span.Seconds(), JobsPerSec: float64(len(pairs)) / span.Seconds(), SubmitPS: float64(len(pairs)) / submit.Seconds()}
 		if err := appendResult(*results, r); err != nil {
 			return err

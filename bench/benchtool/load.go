@@ -36,6 +36,41 @@ func cpuTicks(pid int) (int64, error) {
 	return u + st, nil
 }
 
+// treeTicks returns the CPU time of pid and of all its children (PostgreSQL's
+// backends are the postmaster's), in clock ticks: utime+stime of pid and of
+// each live child, and pid's cutime+cstime, where the time of the children it
+// has reaped went.
+func treeTicks(pid int) int64 {
+	total, _ := cpuTicks(pid)
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
+		s := string(b)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+		if len(f) > 14 { // f[13], f[14] are fields 16 and 17: cutime, cstime
+			cu, _ := strconv.ParseInt(f[13], 10, 64)
+			cs, _ := strconv.ParseInt(f[14], 10, 64)
+			total += cu + cs
+		}
+	}
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		child, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", child))
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+		if len(f) > 1 && f[1] == strconv.Itoa(pid) {
+			t, _ := cpuTicks(child)
+			total += t
+		}
+	}
+	return total
+}
+
 // memKB returns VmRSS and VmHWM of the process.
 func memKB(pid int) (rss, hwm int64, err error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
@@ -78,11 +113,13 @@ func loadCmd(args []string) error {
 	fs := flag.NewFlagSet("load", flag.ExitOnError)
 	url := fs.String("url", "", "server URL")
 	pid := fs.Int("pid", 0, "server pid (for CPU time)")
+	pgPid := fs.Int("pg-pid", 0, "PostgreSQL's postmaster pid: also measure the CPU time of it and its children (the backends)")
 	fixture := fs.String("fixture", "", "fixture.json")
 	lua := fs.String("lua", "bench/lua/request.lua", "wrk script")
 	warmup := fs.Duration("warmup", time.Second, "unmeasured run before the measured one")
 	results := fs.String("results", "", "results.jsonl")
-	r := Result{Kind: "load"}
+	r := Result{}
+	fs.StringVar(&r.Kind, "kind", "load", "kind of result (pgload: a PostgreSQL setup's)")
 	fs.StringVar(&r.Server, "server", "", "server name")
 	fs.IntVar(&r.Round, "round", 0, "round")
 	fs.StringVar(&r.Workload, "workload", "", "workload name")
@@ -98,10 +135,13 @@ func loadCmd(args []string) error {
 		return err
 	}
 	run := func(d time.Duration, measured bool) error {
-		var before int64
+		var before, pgBefore int64
 		if measured {
 			if before, err = cpuTicks(*pid); err != nil {
 				return err
+			}
+			if *pgPid > 0 {
+				pgBefore = treeTicks(*pgPid)
 			}
 		}
 		var err error
@@ -125,6 +165,9 @@ func loadCmd(args []string) error {
 		r.CPUUtil = float64(after-before) * 100 / clockTicks / r.Seconds
 		if r.Requests > 0 {
 			r.CPUusPer = float64(after-before) * 1e6 / clockTicks / float64(r.Requests)
+			if *pgPid > 0 {
+				r.PGusPer = float64(treeTicks(*pgPid)-pgBefore) * 1e6 / clockTicks / float64(r.Requests)
+			}
 		}
 		return nil
 	}

@@ -10,6 +10,7 @@
 //	benchtool jobrate  -url U ...                 jobs completed per second (--job-duration 0)
 //	benchtool startup  -server S -n 20 -- CMD ARGS...   fork → first 200 on the health endpoint
 //	benchtool busy     -wait 3m                   wait for other processes to quiet down; record how busy
+//	benchtool modelgen -schema F -name N ...      model generation, ours and the official generator's
 //	benchtool report   -results R -meta M -out BENCHMARKS.md
 package main
 
@@ -30,14 +31,15 @@ func main() {
 		os.Exit(2)
 	}
 	cmds := map[string]func([]string) error{
-		"fixture": fixtureCmd,
-		"load":    loadCmd,
-		"rss":     rssCmd,
-		"pages":   pagesCmd,
-		"jobrate": jobrateCmd,
-		"startup": startupCmd,
-		"report":  reportCmd,
-		"busy":    busyCmd,
+		"fixture":  fixtureCmd,
+		"load":     loadCmd,
+		"rss":      rssCmd,
+		"pages":    pagesCmd,
+		"jobrate":  jobrateCmd,
+		"startup":  startupCmd,
+		"report":   reportCmd,
+		"busy":     busyCmd,
+		"modelgen": modelgenCmd,
 	}
 	cmd, ok := cmds[os.Args[1]]
 	if !ok {
@@ -82,8 +84,9 @@ type Result struct {
 	Mode       string  `json:"mode,omitempty"`
 	Runs       int     `json:"runs,omitempty"`
 	MinMs      float64 `json:"min_ms,omitempty"`
-	CPUUtil    float64 `json:"cpu_util_pct,omitempty"` // server CPU time ÷ wall time
-	BusyPct    float64 `json:"busy_pct,omitempty"`     // whole machine, before a round`
+	CPUUtil    float64 `json:"cpu_util_pct,omitempty"`      // server CPU time ÷ wall time
+	PGusPer    float64 `json:"pg_cpu_us_per_req,omitempty"` // PostgreSQL's CPU per request (load -pg-pid)
+	BusyPct    float64 `json:"busy_pct,omitempty"`          // whole machine, before a round`
 }
 
 func appendResult(path string, r Result) error {

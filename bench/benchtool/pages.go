@@ -17,7 +17,9 @@ type tokens struct {
 }
 
 // pagesCmd times one ListBackendJobs page at a time on one connection: the
-// first page, the one in the middle and the last full one.
+// first page, the one in the middle and the last full one. Before each timed
+// request, an untimed CreateToken writes, so that every page is read from the
+// database (the server keeps answers to repeated reads until the next write).
 func pagesCmd(args []string) error {
 	fs := flag.NewFlagSet("pages", flag.ExitOnError)
 	url := fs.String("url", "", "server URL")
@@ -53,6 +55,9 @@ func pagesCmd(args []string) error {
 		want := min(25, t.Jobs-p.start)
 		lats := make([]time.Duration, 0, *n)
 		for i := 0; i < *n+*n/10; i++ {
+			if status, rb, err := call(c, "POST", fmt.Sprintf("%s/backend/%s/challenge", *url, *app), ""); err != nil || status != 200 {
+				return fmt.Errorf("CreateToken: HTTP %d %s %v", status, rb, err)
+			}
 			t0 := time.Now()
 			status, rb, err := call(c, "POST", path, body)
 			d := time.Since(t0)

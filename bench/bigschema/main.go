@@ -3,6 +3,7 @@
 // take, and how long another app's writes wait meanwhile.
 //
 //	go run ./bench/bigschema -url http://127.0.0.1:4750 -types 500,1000,2000,4000
+//	go run ./bench/bigschema -types 2000 -write big.graphql    # only write the schema
 //
 // Start the server with --job-duration 0 so that a job's time is its work.
 package main
@@ -15,6 +16,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,7 +28,18 @@ func main() {
 	url := flag.String("url", "http://127.0.0.1:4750", "amplifylite's address")
 	types := flag.String("types", "500,1000,2000", "schema sizes (number of @model types)")
 	shape := flag.String("shape", "star", "star (every type joined to T0 by @manyToMany) or chain (Ti to Ti+1)")
+	write := flag.String("write", "", "only write the schema of the first size in -types to this file (for bench/run.sh's model generation section)")
 	flag.Parse()
+	if *write != "" {
+		n, err := strconv.Atoi(strings.Split(*types, ",")[0])
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := os.WriteFile(*write, []byte(schemaOf(n, *shape)), 0o644); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	fmt.Printf("| types | schema KiB | CreateBackendAPI job | GenerateBackendAPIModels job | other app's writes meanwhile: n, p50, max |\n|---|---|---|---|---|\n")
 	for _, s := range strings.Split(*types, ",") {
 		n, err := strconv.Atoi(s)

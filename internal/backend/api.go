@@ -234,18 +234,34 @@ func (w schemaWork) check(schema string) error {
 // models are kept for a generation job). It is the expensive part of a job
 // and runs outside any transaction.
 func (s *Service) processSchema(schema string) schemaResult {
+	return processSchema(schema, s.cfg.Models)
+}
+
+func processSchema(schema string, gen ModelGenerator) schemaResult {
 	var res schemaResult
 	if _, err := parser.ParseSchema(&ast.Source{Name: "transformSchema", Input: schema}); err != nil {
 		res.invalid = failJob("Invalid transformSchema: %s", describeGQLError(err))
 	}
-	if s.cfg.Models == nil {
+	if gen == nil {
 		return res
 	}
-	res.models, res.introspection, res.genErr = s.cfg.Models(schema)
+	res.models, res.introspection, res.genErr = gen(schema)
 	if res.genErr != nil && res.invalid == nil {
 		res.invalid = failJob("Invalid transformSchema: %v", res.genErr)
 	}
 	return res
+}
+
+// GenerateModels is what a model generation job does with an API's
+// transform schema, without a server: the models (schema.js) and the
+// model introspection schema that GetBackendAPIModels would then answer,
+// or the reason the job would fail.
+func GenerateModels(schema string, gen ModelGenerator) (models, introspection string, err error) {
+	res := processSchema(schema, gen)
+	if res.invalid != nil {
+		return "", "", res.invalid
+	}
+	return res.models, res.introspection, nil
 }
 
 // process does what need asks for, reusing what was done before for the

@@ -62,16 +62,17 @@ func (s *Service) applyCreateBackend(a *applying, in *createBackendJob) error {
 	return tx.PutEnv(p, &Env{AppID: appID, Name: a.env, Created: s.now()})
 }
 
-// GetBackend describes an app and one of its environments.
+// GetBackend describes an app and one of its environments. Answers from the
+// read cache are shared by every caller until the next write: the caller must
+// not modify the answer.
 func (s *Service) GetBackend(ctx context.Context, p Partition, in *ab.GetBackendRequest) (*ab.GetBackendResponse, error) {
 	appID := *in.AppId
-	key := readKey{p: p, app: appID, env: str(in.BackendEnvironmentName), envGiven: in.BackendEnvironmentName != nil}
-	gen := s.gen.Load()
-	if s.cache != nil {
-		if out, ok := s.cache.get(gen, key); ok {
-			return out, nil
-		}
-	}
+	key := readKey{op: ab.OpGetBackend, p: p, app: appID, env: str(in.BackendEnvironmentName), envGiven: in.BackendEnvironmentName != nil}
+	return cachedRead(s, key, func() (*ab.GetBackendResponse, error) { return s.getBackend(ctx, p, in) })
+}
+
+func (s *Service) getBackend(ctx context.Context, p Partition, in *ab.GetBackendRequest) (*ab.GetBackendResponse, error) {
+	appID := *in.AppId
 	out := &ab.GetBackendResponse{AppId: in.AppId}
 	err := s.store.View(ctx, func(tx Tx) error {
 		app, err := requireApp(tx, p, appID)
@@ -115,9 +116,6 @@ func (s *Service) GetBackend(ctx context.Context, p Partition, in *ab.GetBackend
 	})
 	if err != nil {
 		return nil, err
-	}
-	if s.cache != nil {
-		s.cache.put(gen, s.gen.Load(), key, out)
 	}
 	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"math/big"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -56,6 +57,7 @@ type Service struct {
 	cfg    Config
 	secret []byte
 	wake   chan struct{}
+	woken  wakeReason    // why wake was signalled, see WokenDue
 	gen    atomic.Uint64 // write generation, see update
 	policy jobPolicy     // how jobs finish (jobcontrol.go)
 	cache  *readCache    // nil when the store is shared
@@ -102,18 +104,71 @@ func New(ctx context.Context, store Store, cfg Config) (*Service, error) {
 // for the next due job can look again.
 func (s *Service) Woken() <-chan struct{} { return s.wake }
 
-func (s *Service) notify() {
+// notify wakes the runner for a full look: due times may have changed.
+func (s *Service) notify() { s.notifyDue(time.Time{}) }
+
+// notifyDue wakes the runner about a job created due at due; the zero due
+// asks for a full look.
+func (s *Service) notifyDue(due time.Time) {
+	s.woken.add(due)
 	select {
 	case s.wake <- struct{}{}:
 	default:
 	}
 }
 
+// WokenDue tells a runner that Woken has woken what the wake-ups since the
+// last call were about: when all were jobs created, ok and the earliest of
+// their due times (zero when there was none), so that a runner already set
+// to look by then need not look now; otherwise (a full look is needed) not ok.
+func (s *Service) WokenDue() (due time.Time, ok bool) { return s.woken.take() }
+
+// wakeReason accumulates the wake-ups a runner has not yet asked about.
+type wakeReason struct {
+	mu   sync.Mutex
+	due  time.Time // the earliest due time notified
+	full bool      // a wake-up that needs a full look
+}
+
+func (w *wakeReason) add(due time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case due.IsZero():
+		w.full = true
+	case w.due.IsZero() || due.Before(w.due):
+		w.due = due
+	}
+}
+
+func (w *wakeReason) take() (time.Time, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	due, full := w.due, w.full
+	w.due, w.full = time.Time{}, false
+	return due, !full
+}
+
 // now returns the current time in UTC, truncated to milliseconds: the
 // resolution every time on the wire has.
 func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }
 
-func newID() string { return uuid.Must(uuid.NewRandom()).String() }
+// newID returns a job id or token session id: a UUID of version 4's shape
+// (as AWS's are) whose first 48 bits are the Unix time in milliseconds and
+// whose other 74 free bits are random. Ids created in turn sort together, so
+// each write touches the same end of the stores' indexes instead of a random
+// page of them: fewer pages written per commit.
+func newID() string {
+	var u uuid.UUID
+	rand.Read(u[6:])
+	ms := uint64(time.Now().UnixMilli())
+	for i := range 6 {
+		u[i] = byte(ms >> (40 - 8*i))
+	}
+	u[6] = u[6]&0x0f | 0x40 // version 4
+	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
+	return u.String()
+}
 
 // challengeCode returns six uniformly random digits from the CSPRNG.
 func challengeCode() string {

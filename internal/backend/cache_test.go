@@ -46,3 +46,22 @@ func TestReadCache_ColdPut(t *testing.T) {
 		t.Error("an entry of generation 0 served at generation 1")
 	}
 }
+
+// TestReadCache_Bounded: one generation keeps at most maxCachedAnswers
+// answers; the next write starts afresh.
+func TestReadCache_Bounded(t *testing.T) {
+	var c readCache
+	for i := range 2 * maxCachedAnswers {
+		c.put(1, 1, readKey{q: string(rune('a' + i))}, i)
+	}
+	if n := len(c.entries); n != maxCachedAnswers {
+		t.Errorf("%d answers kept, want %d", n, maxCachedAnswers)
+	}
+	if _, ok := c.get(1, readKey{q: "a"}); !ok {
+		t.Error("an answer kept before the cache filled up is gone")
+	}
+	c.put(2, 2, readKey{q: "z"}, 0)
+	if len(c.entries) != 1 {
+		t.Errorf("a new generation kept %d answers, want 1", len(c.entries))
+	}
+}

@@ -32,9 +32,25 @@ type Error struct {
 	Message      string
 	ResourceType string // NotFound only
 	LimitType    string // TooManyRequests only
+	// Cause, when set, is what the server logs about the failure; the client
+	// sees only Message.
+	Cause error
 }
 
-func (e *Error) Error() string { return e.Message }
+func (e *Error) Error() string {
+	if e.Cause != nil {
+		return e.Message + ": " + e.Cause.Error()
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Cause }
+
+// LimitConcurrentUpdates is the LimitType of the TooManyRequests error a
+// store answers when concurrent writers kept conflicting with an update
+// until it gave up; the client may retry it (AWS SDKs retry
+// TooManyRequestsException).
+const LimitConcurrentUpdates = "ConcurrentUpdates"
 
 func badRequestf(format string, args ...any) *Error {
 	return &Error{Kind: BadRequest, Message: fmt.Sprintf(format, args...)}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	ab "github.com/amplifylite/amplifylite/amplifybackend"
@@ -63,7 +64,7 @@ func (s *Service) startJob(ctx context.Context, p Partition, spec jobSpec) (*Job
 	if err != nil {
 		return nil, err
 	}
-	s.notify()
+	s.notifyDue(job.Due)
 	s.jobChanged(p, job, "")
 	return job, nil
 }
@@ -139,6 +140,12 @@ func (s *Service) finish(ctx context.Context, p Partition, appID, jobID, status,
 // finishWith is finish with the error message of a job set to FAILED (""
 // for the default one).
 func (s *Service) finishWith(ctx context.Context, p Partition, appID, jobID, status, operation, message string) (*Job, error) {
+	return s.finishIn(ctx, p, appID, "", jobID, status, operation, message)
+}
+
+// finishIn is finishWith for a job listed under env: one that is not is left
+// alone (nil). An empty env accepts the job wherever it is listed.
+func (s *Service) finishIn(ctx context.Context, p Partition, appID, env, jobID, status, operation, message string) (*Job, error) {
 	if message == "" {
 		message = "The job was marked FAILED through UpdateBackendJob."
 	}
@@ -146,7 +153,7 @@ func (s *Service) finishWith(ctx context.Context, p Partition, appID, jobID, sta
 	set := func(tx Tx, status, msg string) (*Job, error) {
 		final = nil
 		j, err := tx.Job(p, appID, jobID)
-		if err != nil || j == nil || j.Status != StatusRunning {
+		if err != nil || j == nil || j.Status != StatusRunning || env != "" && !slices.Contains(j.Envs, env) {
 			return nil, err
 		}
 		j.Status, j.Error, j.Updated = status, msg, s.now()
@@ -234,8 +241,14 @@ func (s *Service) applySafely(tx Tx, p Partition, j *Job, work schemaWork) (err 
 	return s.apply(tx, p, j, work)
 }
 
-// GetBackendJob returns a job listed under the environment.
+// GetBackendJob returns a job listed under the environment. Like every
+// answer from the read cache (cache.go), it is shared: never modify it.
 func (s *Service) GetBackendJob(ctx context.Context, p Partition, in *ab.GetBackendJobRequest) (*ab.GetBackendJobResponse, error) {
+	key := readKey{op: ab.OpGetBackendJob, p: p, app: *in.AppId, env: *in.BackendEnvironmentName, q: *in.JobId}
+	return cachedRead(s, key, func() (*ab.GetBackendJobResponse, error) { return s.getBackendJob(ctx, p, in) })
+}
+
+func (s *Service) getBackendJob(ctx context.Context, p Partition, in *ab.GetBackendJobRequest) (*ab.GetBackendJobResponse, error) {
 	var job *Job
 	err := s.store.View(ctx, func(tx Tx) (err error) {
 		job, err = s.listedJob(tx, p, *in.AppId, *in.BackendEnvironmentName, *in.JobId)
@@ -272,6 +285,18 @@ func (s *Service) UpdateBackendJob(ctx context.Context, p Partition, in *ab.Upda
 	if in.Operation != nil {
 		if _, ok := ab.OperationByName(operation); !ok {
 			return nil, badRequestf("Value at 'operation' must be the name of an operation of the API, got '%s'", operation)
+		}
+	}
+	if status == StatusCompleted || status == StatusFailed {
+		// The usual request, finishing a RUNNING job, is one write
+		// transaction; anything else is told apart below.
+		finished, err := s.finishIn(ctx, p, app, env, id, status, operation, "")
+		if err != nil {
+			return nil, err
+		}
+		if finished != nil {
+			out := ab.UpdateBackendJobResponse(jobObj(finished, env))
+			return &out, nil
 		}
 	}
 	var job *Job
@@ -332,8 +357,18 @@ func (s *Service) UpdateBackendJob(ctx context.Context, p Partition, in *ab.Upda
 }
 
 // ListBackendJobs pages through the jobs listed under an environment, oldest
-// first.
+// first. Answers are shared (see GetBackendJob).
 func (s *Service) ListBackendJobs(ctx context.Context, p Partition, in *ab.ListBackendJobsRequest) (*ab.ListBackendJobsResponse, error) {
+	limit := ""
+	if in.MaxResults != nil {
+		limit = strconv.Itoa(int(*in.MaxResults))
+	}
+	key := readKey{op: ab.OpListBackendJobs, p: p, app: *in.AppId, env: *in.BackendEnvironmentName,
+		q: strings.Join([]string{str(in.JobId), str(in.Operation), str(in.Status), str(in.NextToken), limit}, "\x00")}
+	return cachedRead(s, key, func() (*ab.ListBackendJobsResponse, error) { return s.listBackendJobs(ctx, p, in) })
+}
+
+func (s *Service) listBackendJobs(ctx context.Context, p Partition, in *ab.ListBackendJobsRequest) (*ab.ListBackendJobsResponse, error) {
 	app, env := *in.AppId, *in.BackendEnvironmentName
 	q := JobQuery{JobID: str(in.JobId), Operation: str(in.Operation), Status: str(in.Status), Limit: 25}
 	if in.MaxResults != nil && *in.MaxResults > 0 {

@@ -7,9 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"reflect"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/amplifylite/amplifylite/amplifybackend"
@@ -25,8 +23,8 @@ type route struct {
 	op   amplifybackend.Operation
 	tmpl template
 	// call decodes the request into the operation's input, validates it,
-	// calls the domain and returns the output to encode.
-	call func(ctx context.Context, p backend.Partition, params map[string]string, body []byte) (any, error)
+	// calls the domain and returns the output's encoding.
+	call func(ctx context.Context, p backend.Partition, params map[string]string, body []byte) ([]byte, error)
 }
 
 // validatable is the pointer type of an input structure.
@@ -38,6 +36,16 @@ type validatable[I any] interface {
 // op builds a table row for the named operation: its method and path come
 // from the service model, its input and output types from fn's signature.
 func op[I, O any, PI validatable[I]](name string, fn func(context.Context, backend.Partition, PI) (*O, error)) route {
+	return opEncoded(name, fn, func(out *O) ([]byte, error) { return encodeJSON(out) })
+}
+
+// memoized is op for a domain method that hands the same answer (the same
+// *O, never modified) to many callers: each answer is encoded once.
+func memoized[I, O any, PI validatable[I]](name string, fn func(context.Context, backend.Partition, PI) (*O, error)) route {
+	return opEncoded(name, fn, new(memo[O]).encode)
+}
+
+func opEncoded[I, O any, PI validatable[I]](name string, fn func(context.Context, backend.Partition, PI) (*O, error), encode func(*O) ([]byte, error)) route {
 	info, ok := amplifybackend.OperationByName(name)
 	if !ok {
 		panic("httpapi: unknown operation " + name)
@@ -46,7 +54,7 @@ func op[I, O any, PI validatable[I]](name string, fn func(context.Context, backe
 	return route{
 		op:   info,
 		tmpl: compileTemplate(info.Path),
-		call: func(ctx context.Context, p backend.Partition, params map[string]string, body []byte) (any, error) {
+		call: func(ctx context.Context, p backend.Partition, params map[string]string, body []byte) ([]byte, error) {
 			in := PI(new(I))
 			if err := decodeBody(body, in); err != nil {
 				return nil, err
@@ -62,7 +70,11 @@ func op[I, O any, PI validatable[I]](name string, fn func(context.Context, backe
 			if err := in.Validate(); err != nil {
 				return nil, err
 			}
-			return fn(ctx, p, in)
+			out, err := fn(ctx, p, in)
+			if err != nil {
+				return nil, err
+			}
+			return encode(out)
 		},
 	}
 }
@@ -82,7 +94,11 @@ func uriFieldsOf(t reflect.Type) map[string]int {
 // unknown keys are ignored; syntax errors and type mismatches are
 // BadRequestException naming the member. Keys match wire names exactly:
 // encoding/json alone would also fill appId from "APPID".
-func decodeBody(body []byte, in any) error {
+func decodeBody(body []byte, in any) error { return decodeBodyVia(body, in, true) }
+
+// decodeBodyVia is decodeBody, taking the one-pass fast path when fast is
+// set and every key is exact (tests compare the two paths).
+func decodeBodyVia(body []byte, in any, fast bool) error {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		return nil
@@ -93,6 +109,20 @@ func decodeBody(body []byte, in any) error {
 	if err := checkText(body); err != nil {
 		return err
 	}
+	// The fast path, one pass: when every key is exact, decoding straight
+	// into in gives the same value as the slow path below. Any error is
+	// reported by the slow path, so that messages do not depend on the path.
+	if fast && exactKeys(body, membersOf(reflect.TypeOf(in))) && json.Unmarshal(body, in) == nil {
+		return nil
+	}
+	reflect.ValueOf(in).Elem().SetZero() // a failed fast decode may have filled part of it
+	return decodeDropping(body, in)
+}
+
+// decodeDropping decodes a JSON object body (already checked by checkText)
+// into in in three steps: to a map, dropping every key that is not exactly a
+// member's wire name, and from the re-encoded map into in.
+func decodeDropping(body []byte, in any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var raw map[string]any
@@ -102,7 +132,7 @@ func decodeBody(body []byte, in any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return badRequest("Could not parse request body into json: unexpected data after the top-level object")
 	}
-	dropUnknownKeys(raw, reflect.TypeOf(in))
+	dropUnknownKeys(raw, membersOf(reflect.TypeOf(in)))
 	exact, err := json.Marshal(raw)
 	if err != nil {
 		return decodeError(err)
@@ -184,40 +214,26 @@ func hex4(b []byte, i int) (rune, bool) {
 }
 
 // dropUnknownKeys removes from v (decoded JSON) every object key that is not
-// exactly the wire name of a member of t, recursively.
-func dropUnknownKeys(v any, t reflect.Type) {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.Struct:
+// exactly the wire name of a member of the shape m, recursively.
+func dropUnknownKeys(v any, m *members) {
+	switch {
+	case m == nil:
+	case m.isObj:
 		obj, ok := v.(map[string]any)
 		if !ok {
 			return
 		}
-		members := map[string]reflect.Type{}
-		for f := range t.Fields() {
-			tag := f.Tag.Get("json")
-			if tag == "-" || !f.IsExported() {
-				continue
-			}
-			name, _, _ := strings.Cut(tag, ",")
-			if name == "" {
-				name = f.Name
-			}
-			members[name] = f.Type
-		}
 		for k, x := range obj {
-			if mt, ok := members[k]; ok {
-				dropUnknownKeys(x, mt)
+			if sub, ok := m.fields[k]; ok {
+				dropUnknownKeys(x, sub)
 			} else {
 				delete(obj, k)
 			}
 		}
-	case reflect.Slice:
+	default:
 		if list, ok := v.([]any); ok {
 			for _, x := range list {
-				dropUnknownKeys(x, t.Elem())
+				dropUnknownKeys(x, m.elem)
 			}
 		}
 	}
@@ -257,20 +273,4 @@ func jsonKind(t reflect.Type) string {
 	default:
 		return "structure"
 	}
-}
-
-// writeJSON writes v as the response body, without HTML escaping.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		buf.Reset()
-		status = http.StatusInternalServerError
-		w.Header()["x-amzn-ErrorType"] = []string{"InternalServiceException"}
-		buf.WriteString(`{"__type":"InternalServiceException","message":"response encoding failed"}`)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }

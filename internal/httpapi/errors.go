@@ -54,6 +54,9 @@ func toWire(err error, log *slog.Logger, requestID string) *wireError {
 	case errors.As(err, &be):
 		t, ok := exceptions[be.Kind]
 		if ok {
+			if be.Cause != nil {
+				log.Warn("request failed", "requestId", requestID, "type", t.name, "err", err)
+			}
 			return &wireError{Type: t.name, Status: t.status, Message: be.Message, ResourceType: be.ResourceType, LimitType: be.LimitType}
 		}
 	}

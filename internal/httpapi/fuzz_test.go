@@ -138,33 +138,36 @@ func newInput(i uint8) input {
 	}
 }
 
+// decodeSeeds are request bodies the decoder fuzzers start from.
+var decodeSeeds = []string{
+	``, `{}`, ` {} `, `null`, `[]`, `{"a":1} x`, `{"appId":`, `{"maxResults":"5"}`, `{"maxResults":1.5}`, `{"maxResults":1e400}`,
+	`{"backendEnvironmentName":"dev","resourceName":"auth1","resourceConfig":{"authResources":"IDENTITY_POOL_AND_USER_POOL","service":"COGNITO",` +
+		`"identityPoolConfigs":{"identityPoolName":"ip","unauthenticatedLogin":true},` +
+		`"userPoolConfigs":{"userPoolName":"p","signInMethod":"EMAIL","requiredSignUpAttributes":["EMAIL","NAME"],` +
+		`"mfa":{"MFAMode":"OPTIONAL","settings":{"mfaTypes":["SMS","TOTP"],"smsMessage":"code {####}"}},` +
+		`"passwordPolicy":{"minimumLength":8.0,"additionalConstraints":["REQUIRE_DIGIT"]},` +
+		`"oAuth":{"domainPrefix":"d","oAuthGrantType":"CODE","oAuthScopes":["EMAIL","OPENID"],"redirectSignInURIs":["https://x/"],"redirectSignOutURIs":["https://x/"],` +
+		`"socialProviderSettings":{"Facebook":{"client_id":"c","client_secret":"s"},"SignInWithApple":{"client_id":"c","key_id":"k","private_key":"p","team_id":"t"}}},` +
+		`"verificationMessage":{"deliveryMethod":"EMAIL","emailSettings":{"emailMessage":"m","emailSubject":"s"}}}}}`,
+	`{"backendEnvironmentName":"dev","resourceName":"api1","resourceConfig":{"apiName":"api1","service":"AppSync","transformSchema":"type Todo @model { id: ID! name: String }",` +
+		`"defaultAuthType":{"mode":"API_KEY","settings":{"expirationTime":7,"description":"k"}},"additionalAuthTypes":[{"mode":"AMAZON_COGNITO_USER_POOLS"},{"mode":"NOPE"}],` +
+		`"conflictResolution":{"resolutionStrategy":"AUTOMERGE"}}}`,
+	`{"backendEnvironmentName":"dev","resourceName":"s3","resourceConfig":{"bucketName":"b","serviceName":"S3","permissions":{"authenticated":["READ","CREATE_AND_UPDATE"],"unAuthenticated":["READ"]}}}`,
+	`{"maxResults":25,"jobId":"j","operation":"CreateBackend","status":"RUNNING","nextToken":"t"}`,
+	`{"loginAuthConfig":{"aws_cognito_identity_pool_id":"i","aws_cognito_region":"us-east-1","aws_user_pools_id":"u","aws_user_pools_web_client_id":"w"}}`,
+	`{"cleanAmplifyApp":true}`, `{"cleanAmplifyApp":"yes"}`,
+	`{"appId":"a","appName":"n","backendEnvironmentName":"e","resourceConfig":{"x":[1,{"y":null}]},"resourceName":"r"}`,
+	`{"resourceConfig":{"userPoolConfigs":{"requiredSignUpAttributes":["EMAIL",3]}}}`,
+	`{"resourceConfig":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}`,
+	"{\"appId\":\"\xff\xfe\"}",
+}
+
 // FuzzDecodeAndValidate checks the body decoder and the validators: no
 // panics; a decode error is always a 400 BadRequestException, a validation
 // error always a *ValidationError naming members; a decoded value encodes
 // without null and decodes back to the same encoding.
 func FuzzDecodeAndValidate(f *testing.F) {
-	for _, s := range []string{
-		``, `{}`, ` {} `, `null`, `[]`, `{"a":1} x`, `{"appId":`, `{"maxResults":"5"}`, `{"maxResults":1.5}`, `{"maxResults":1e400}`,
-		`{"backendEnvironmentName":"dev","resourceName":"auth1","resourceConfig":{"authResources":"IDENTITY_POOL_AND_USER_POOL","service":"COGNITO",` +
-			`"identityPoolConfigs":{"identityPoolName":"ip","unauthenticatedLogin":true},` +
-			`"userPoolConfigs":{"userPoolName":"p","signInMethod":"EMAIL","requiredSignUpAttributes":["EMAIL","NAME"],` +
-			`"mfa":{"MFAMode":"OPTIONAL","settings":{"mfaTypes":["SMS","TOTP"],"smsMessage":"code {####}"}},` +
-			`"passwordPolicy":{"minimumLength":8.0,"additionalConstraints":["REQUIRE_DIGIT"]},` +
-			`"oAuth":{"domainPrefix":"d","oAuthGrantType":"CODE","oAuthScopes":["EMAIL","OPENID"],"redirectSignInURIs":["https://x/"],"redirectSignOutURIs":["https://x/"],` +
-			`"socialProviderSettings":{"Facebook":{"client_id":"c","client_secret":"s"},"SignInWithApple":{"client_id":"c","key_id":"k","private_key":"p","team_id":"t"}}},` +
-			`"verificationMessage":{"deliveryMethod":"EMAIL","emailSettings":{"emailMessage":"m","emailSubject":"s"}}}}}`,
-		`{"backendEnvironmentName":"dev","resourceName":"api1","resourceConfig":{"apiName":"api1","service":"AppSync","transformSchema":"type Todo @model { id: ID! name: String }",` +
-			`"defaultAuthType":{"mode":"API_KEY","settings":{"expirationTime":7,"description":"k"}},"additionalAuthTypes":[{"mode":"AMAZON_COGNITO_USER_POOLS"},{"mode":"NOPE"}],` +
-			`"conflictResolution":{"resolutionStrategy":"AUTOMERGE"}}}`,
-		`{"backendEnvironmentName":"dev","resourceName":"s3","resourceConfig":{"bucketName":"b","serviceName":"S3","permissions":{"authenticated":["READ","CREATE_AND_UPDATE"],"unAuthenticated":["READ"]}}}`,
-		`{"maxResults":25,"jobId":"j","operation":"CreateBackend","status":"RUNNING","nextToken":"t"}`,
-		`{"loginAuthConfig":{"aws_cognito_identity_pool_id":"i","aws_cognito_region":"us-east-1","aws_user_pools_id":"u","aws_user_pools_web_client_id":"w"}}`,
-		`{"cleanAmplifyApp":true}`, `{"cleanAmplifyApp":"yes"}`,
-		`{"appId":"a","appName":"n","backendEnvironmentName":"e","resourceConfig":{"x":[1,{"y":null}]},"resourceName":"r"}`,
-		`{"resourceConfig":{"userPoolConfigs":{"requiredSignUpAttributes":["EMAIL",3]}}}`,
-		`{"resourceConfig":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}`,
-		"{\"appId\":\"\xff\xfe\"}",
-	} {
+	for _, s := range decodeSeeds {
 		for i := range uint8(9) {
 			f.Add(i, []byte(s))
 		}

@@ -48,8 +48,11 @@ func partitionOf(r *http.Request, defaultRegion string) (backend.Partition, erro
 		if _, after, ok := strings.Cut(auth, "Credential="); ok {
 			cred, _, _ = strings.Cut(after, ",")
 		}
-	} else {
+	} else if r.URL.RawQuery != "" {
 		cred = r.URL.Query().Get("X-Amz-Credential")
+	}
+	if cred == "" {
+		return p, nil
 	}
 	// Credential = AKID/yyyymmdd/region/service/aws4_request
 	parts := strings.Split(strings.TrimSpace(cred), "/")

@@ -22,16 +22,16 @@ func table(b *backend.Service) []route {
 		op(ab.OpDeleteBackendStorage, b.DeleteBackendStorage),
 		op(ab.OpDeleteToken, b.DeleteToken),
 		op(ab.OpGenerateBackendAPIModels, b.GenerateBackendAPIModels),
-		op(ab.OpGetBackend, b.GetBackend),
+		memoized(ab.OpGetBackend, b.GetBackend), // answers from its read cache
 		op(ab.OpGetBackendAPI, b.GetBackendAPI),
 		op(ab.OpGetBackendAPIModels, b.GetBackendAPIModels),
 		op(ab.OpGetBackendAuth, b.GetBackendAuth),
-		op(ab.OpGetBackendJob, b.GetBackendJob),
+		memoized(ab.OpGetBackendJob, b.GetBackendJob), // answers from its read cache
 		op(ab.OpGetBackendStorage, b.GetBackendStorage),
 		op(ab.OpGetToken, b.GetToken),
 		op(ab.OpImportBackendAuth, b.ImportBackendAuth),
 		op(ab.OpImportBackendStorage, b.ImportBackendStorage),
-		op(ab.OpListBackendJobs, b.ListBackendJobs),
+		memoized(ab.OpListBackendJobs, b.ListBackendJobs), // answers from its read cache
 		op(ab.OpListS3Buckets, b.ListS3Buckets),
 		op(ab.OpRemoveAllBackends, b.RemoveAllBackends),
 		op(ab.OpRemoveBackendConfig, b.RemoveBackendConfig),

@@ -16,7 +16,6 @@ import (
 	"github.com/amplifylite/amplifylite/internal/awsproto"
 	"github.com/amplifylite/amplifylite/internal/backend"
 	"github.com/amplifylite/amplifylite/internal/sigv4"
-	"github.com/google/uuid"
 )
 
 // Options configures the HTTP edge.
@@ -56,6 +55,7 @@ type Server struct {
 	opts   Options
 	log    *slog.Logger
 	public []publicService // Options.Public (services.go)
+	ids    *requestIDs
 }
 
 // New returns the HTTP handler of the API backed by svc.
@@ -66,7 +66,7 @@ func New(svc *backend.Service, opts Options) *Server {
 	if opts.Region == "" {
 		opts.Region = "us-east-1"
 	}
-	return &Server{routes: table(svc), opts: opts, log: opts.Logger, public: publicServices(opts.Public)}
+	return &Server{routes: table(svc), opts: opts, log: opts.Logger, public: publicServices(opts.Public), ids: newRequestIDs()}
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -78,11 +78,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength != 0 && s.opts.ReadTimeout > 0 {
 		_ = http.NewResponseController(w).SetReadDeadline(start.Add(s.opts.ReadTimeout))
 	}
-	reqID := uuid.NewString()
+	reqID := s.ids.next()
 	h := w.Header()
 	h["x-amzn-RequestId"] = []string{reqID} // exact casing, as AWS sends it
-	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Access-Control-Expose-Headers", "x-amzn-RequestId, x-amzn-ErrorType, x-amz-apigw-id")
+	h["Access-Control-Allow-Origin"] = allowOrigin
+	h["Access-Control-Expose-Headers"] = exposeHeaders
 	if len(r.TransferEncoding) > 0 {
 		// RFC 9112 §6.1: a request with both Transfer-Encoding and
 		// Content-Length (a possible smuggling attempt) must close the
@@ -102,8 +102,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		x.Duration, x.Path, x.Status = time.Since(start), r.URL.EscapedPath(), rec.status
-		s.log.Info("request", "op", x.Operation, "method", r.Method, "path", x.Path,
-			"status", x.Status, "duration", x.Duration, "requestId", reqID)
+		if s.log.Enabled(r.Context(), slog.LevelInfo) {
+			s.log.Info("request", "op", x.Operation, "method", r.Method, "path", x.Path,
+				"status", x.Status, "duration", x.Duration, "requestId", reqID)
+		}
 		if s.opts.Observe != nil && x.Operation != controlOp {
 			if t := rec.Header()["x-amzn-ErrorType"]; len(t) > 0 {
 				x.ErrorType = t[0]
@@ -113,6 +115,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	s.serve(rec, r, &x)
 }
+
+// Header values every response carries, shared (net/http only reads them).
+var (
+	allowOrigin   = []string{"*"}
+	exposeHeaders = []string{"x-amzn-RequestId, x-amzn-ErrorType, x-amz-apigw-id"}
+	jsonType      = []string{"application/json"}
+)
 
 // controlOp is the operation name of control-plane requests in the log.
 const controlOp = "Control"
@@ -194,7 +203,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, x *Exchange) {
 		writeError(w, toWire(err, s.log, reqID))
 		return
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeBody(w, http.StatusOK, out)
 }
 
 var errBodyTooLarge = badRequest("The request body exceeds the limit of " + strconv.Itoa(MaxBodyBytes) + " bytes")

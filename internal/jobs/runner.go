@@ -22,6 +22,13 @@ type Finisher interface {
 	Woken() <-chan struct{}
 }
 
+// dueNotifier is a Finisher that can tell what woke the runner: the earliest
+// due time of the jobs created since it last asked (ok; zero when nothing
+// happened since), or that it must look now (not ok).
+type dueNotifier interface {
+	WokenDue() (due time.Time, ok bool)
+}
+
 // Runner finishes jobs in the background.
 type Runner struct {
 	f   Finisher
@@ -64,13 +71,33 @@ func (r *Runner) Health() (ok bool, err error) {
 func (r *Runner) Run(ctx context.Context) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	notifier, _ := r.f.(dueNotifier)
+	var next time.Time // when the timer fires; zero while a round runs
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-timer.C:
 		case <-r.f.Woken():
+			if notifier != nil && !next.IsZero() {
+				// Jobs created due after the timer's time need no look now;
+				// one due before it moves the timer.
+				if due, ok := notifier.WokenDue(); ok {
+					if due.IsZero() {
+						continue // an earlier wake-up told of it already
+					}
+					if d := time.Until(due); d > 0 {
+						if due.Before(next) {
+							timer.Stop()
+							timer.Reset(d)
+							next = due
+						}
+						continue
+					}
+				}
+			}
 		}
+		next = time.Time{}
 		n, err := r.RunOnce(ctx)
 		if ctx.Err() != nil {
 			return
@@ -85,10 +112,11 @@ func (r *Runner) Run(ctx context.Context) {
 			}
 			wait = r.sleep(ctx)
 		}
+		timer.Reset(wait)
+		next = time.Now().Add(wait)
 		if r.waited != nil {
 			r.waited(wait)
 		}
-		timer.Reset(wait)
 	}
 }
 

@@ -177,3 +177,80 @@ func TestRun_StopsWithItsContext(t *testing.T) {
 	cancel()
 	r.Run(ctx) // returns at once: the test would time out otherwise
 }
+
+// dueFinisher is a fakeFinisher that says what woke the runner.
+type dueFinisher struct {
+	fakeFinisher
+	wokenDue time.Time // the earliest due time told of
+	full     bool      // a wake-up asked for a full look
+}
+
+func (f *dueFinisher) WokenDue() (time.Time, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	d, full := f.wokenDue, f.full
+	f.wokenDue, f.full = time.Time{}, false
+	return d, !full
+}
+
+// wakeFull wakes the runner for a full look.
+func (f *dueFinisher) wakeFull() {
+	f.mu.Lock()
+	f.full = true
+	f.mu.Unlock()
+	f.wake <- struct{}{}
+}
+
+// wakeFor wakes the runner about a job due at due. The runner may take
+// the due times of several wake-ups at once: the earliest counts.
+func (f *dueFinisher) wakeFor(due time.Time) {
+	f.mu.Lock()
+	if f.wokenDue.IsZero() || due.Before(f.wokenDue) {
+		f.wokenDue = due
+	}
+	f.mu.Unlock()
+	f.wake <- struct{}{}
+}
+
+func (f *dueFinisher) roundsSoFar() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.rounds
+}
+
+// TestRun_WakeUpsForLaterJobsNeedNoRound: a job created due after the
+// runner's next look costs no round; one due before it moves the look to its
+// due time; a wake-up that is not about a created job still runs a round.
+func TestRun_WakeUpsForLaterJobsNeedNoRound(t *testing.T) {
+	f := &dueFinisher{fakeFinisher: fakeFinisher{wake: make(chan struct{}), next: time.Now().Add(time.Hour)}}
+	r := New(f, nil)
+	r.MaxSleep = 10 * time.Minute
+	waits := make(chan time.Duration, 10)
+	r.waited = func(d time.Duration) { waits <- d }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); r.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	<-waits // the first round, then sleeping for MaxSleep
+	for range 5 {
+		f.wakeFor(time.Now().Add(time.Hour)) // after the runner's next look
+	}
+	if n := f.roundsSoFar(); n != 1 {
+		t.Fatalf("%d rounds after wake-ups for jobs due later, want 1", n)
+	}
+	f.wakeFor(time.Now().Add(50 * time.Millisecond)) // before it: the look moves there
+	select {
+	case <-waits:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no round at the earlier job's due time")
+	}
+	if n := f.roundsSoFar(); n != 2 {
+		t.Fatalf("%d rounds, want 2", n)
+	}
+	f.wakeFull()
+	select {
+	case <-waits:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no round after a plain wake-up")
+	}
+}

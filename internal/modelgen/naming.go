@@ -186,9 +186,12 @@ var (
 	irregularPlurals = map[string]string{}
 	uncountables     = map[string]bool{}
 	pluralRules      []pluralRule
+	// loadPlurals fills the tables on first use: compiling the rules'
+	// regular expressions would otherwise add to every process's start.
+	loadPlurals = sync.OnceFunc(buildPlurals)
 )
 
-func init() {
+func buildPlurals() {
 	for _, p := range [][2]string{
 		{"I", "we"}, {"me", "us"}, {"he", "they"}, {"she", "they"}, {"them", "them"},
 		{"myself", "ourselves"}, {"yourself", "yourselves"}, {"itself", "themselves"},
@@ -281,6 +284,7 @@ func plural(word string) string {
 }
 
 func pluralUncached(word string) string {
+	loadPlurals()
 	token := strings.ToLower(word)
 	if p, ok := irregularPlurals[token]; ok {
 		return restoreCase(word, p)

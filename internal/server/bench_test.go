@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -18,14 +20,17 @@ import (
 
 // benchAPI is the HTTP handler over a file store in dir, seeded with an app
 // whose environment has auth, API and storage resources.
-func benchAPI(b *testing.B) (http.Handler, *jobs.Runner) {
+func benchAPI(b *testing.B) (http.Handler, *jobs.Runner) { return benchAPIWith(b, backend.Config{}) }
+
+// benchAPIWith is benchAPI with the domain configured by cfg.
+func benchAPIWith(b *testing.B, cfg backend.Config) (http.Handler, *jobs.Runner) {
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, b.TempDir()+"/amplifylite.db")
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { store.Close() })
-	svc, err := backend.New(ctx, store, backend.Config{})
+	svc, err := backend.New(ctx, store, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -79,7 +84,9 @@ func BenchmarkCreateToken(b *testing.B) {
 // user + system), which other processes on the machine do not inflate.
 // "typical" jobs carry the benchmark's auth, API and storage configurations
 // (about 300 bytes of request each); "schema" jobs are UpdateBackendAPI with
-// a 16 KiB transform schema.
+// a 16 KiB transform schema. Repeated pages come from the read cache;
+// "/uncached" reads every page from the store (the read cache off, as with a
+// shared PostgreSQL), the cost of the first ask after a write.
 func BenchmarkListBackendJobs(b *testing.B) {
 	var schema strings.Builder
 	for i := 0; schema.Len() < 16<<10; i++ {
@@ -98,25 +105,35 @@ func BenchmarkListBackendJobs(b *testing.B) {
 			{"/backend/bench/api/dev", `{"resourceName":"api1","resourceConfig":{"apiName":"api1","transformSchema":"` + schema.String() + `"}}`},
 		}},
 	} {
-		b.Run(tc.name, func(b *testing.B) {
-			api, runner := benchAPI(b)
-			for i := range 30 {
-				req := tc.jobs[i%len(tc.jobs)]
-				serve(b, api, "POST", req[0], req[1])
-				time.Sleep(time.Millisecond)
-				if _, err := runner.RunOnce(context.Background()); err != nil {
-					b.Fatal(err)
-				}
+		for _, nocache := range []bool{false, true} {
+			name := tc.name
+			if nocache {
+				name += "/uncached"
 			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			cpu0 := cpuTime(b)
-			for b.Loop() {
-				serve(b, api, "POST", "/backend/bench/job/dev", `{"maxResults":25}`)
-			}
-			b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
-		})
+			b.Run(name, func(b *testing.B) { benchListBackendJobs(b, tc.jobs, nocache) })
+		}
 	}
+}
+
+// benchListBackendJobs creates 30 jobs from jobsToCreate (cycled through),
+// finishes them, and measures the first page of 25.
+func benchListBackendJobs(b *testing.B, jobsToCreate [][2]string, nocache bool) {
+	api, runner := benchAPIWith(b, backend.Config{Shared: nocache})
+	for i := range 30 {
+		req := jobsToCreate[i%len(jobsToCreate)]
+		serve(b, api, "POST", req[0], req[1])
+		time.Sleep(time.Millisecond)
+		if _, err := runner.RunOnce(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuTime(b)
+	for b.Loop() {
+		serve(b, api, "POST", "/backend/bench/job/dev", `{"maxResults":25}`)
+	}
+	b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 }
 
 // cpuTime is the CPU time (user + system) the process has used.
@@ -126,4 +143,44 @@ func cpuTime(b *testing.B) time.Duration {
 		b.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkJobWrite measures bench/run.sh's JobWrite pair on one
+// connection: CreateBackendAPI, then UpdateBackendJob to COMPLETED (which
+// applies the job's effects), and reports the process's CPU time per pair.
+func BenchmarkJobWrite(b *testing.B) {
+	api, _ := benchAPI(b)
+	i := 0
+	cpu0 := cpuTime(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		i++
+		rec := httptest.NewRecorder()
+		api.ServeHTTP(rec, httptest.NewRequest("POST", "/backend/bench/api",
+			strings.NewReader(fmt.Sprintf(`{"backendEnvironmentName":"dev","resourceName":"r%d","resourceConfig":{"apiName":"x"}}`, i))))
+		var job struct{ JobID string }
+		if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &job) != nil {
+			b.Fatalf("CreateBackendAPI: %d %s", rec.Code, rec.Body)
+		}
+		serve(b, api, "POST", "/backend/bench/job/dev/"+job.JobID, `{"status":"COMPLETED"}`)
+	}
+	b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+}
+
+// BenchmarkCreateTokenParallel measures CreateToken from 16 concurrent
+// clients (group commit batches them) and reports the process's CPU time per
+// request; run it with -cpu 1 to match bench/run.sh's one pinned core.
+func BenchmarkCreateTokenParallel(b *testing.B) {
+	api, _ := benchAPI(b)
+	b.SetParallelism((16 + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+	cpu0 := cpuTime(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			serve(b, api, "POST", "/backend/bench/challenge", "")
+		}
+	})
+	b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 }

@@ -24,6 +24,9 @@ const usage = `usage: amplifylite serve [flags]             run the server (ampl
                                            export the stopped server's state as a snapshot
        amplifylite state import [--data-dir DIR] [--mode merge|replace] FILE
                                            import a snapshot into the stopped server's database
+       amplifylite modelgen [--out DIR] SCHEMA.graphql|-
+                                           generate schema.js and model-introspection.json from a
+                                           transform schema, as GenerateBackendAPIModels does
        amplifylite version                 print the version`
 
 // dbFile is the database file's name in the data directory (as openStore
@@ -44,6 +47,8 @@ func Main(args []string, getenv func(string) string, stderr io.Writer) int {
 		return check(args[1:], getenv, stderr)
 	case "state":
 		return stateCommand(args[1:], getenv, os.Stdout, stderr)
+	case "modelgen":
+		return modelgenCommand(args[1:], os.Stdin, stderr)
 	case "serve":
 	default:
 		fmt.Fprintln(stderr, usage)

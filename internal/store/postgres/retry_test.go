@@ -65,6 +65,12 @@ func TestUpdate_RetriesConflicts(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "20 conflicting attempts") || runs != 20 {
 			t.Fatalf("Update = %v after %d runs, want giving up after 20", err, runs)
 		}
+		// A retryable TooManyRequestsException for the client, not a 500.
+		var be *backend.Error
+		if !errors.As(err, &be) || be.Kind != backend.TooManyRequests || be.LimitType != backend.LimitConcurrentUpdates ||
+			strings.Contains(be.Message, "conflicting attempts") {
+			t.Errorf("Update = %#v, want a TooManyRequests backend.Error whose message leaves the cause out", err)
+		}
 		if appExists(t, s, "never") {
 			t.Error("a conflicting run's write was kept")
 		}

@@ -32,7 +32,8 @@ var (
 // Store or another process on the database, conflicts with it (serialization
 // failure 40001 or deadlock 40P01, at any statement or at commit), Update
 // rolls back and runs fn again from scratch on a fresh snapshot, up to
-// maxAttempts times. fn must therefore be re-runnable: it acts only through
+// maxAttempts times, then gives up with a TooManyRequests backend.Error,
+// which clients retry. fn must therefore be re-runnable: it acts only through
 // the Tx and may be called more than once for one Update. Whatever fn
 // returns after such an abort is discarded.
 //
@@ -63,7 +64,10 @@ func (s *Store) update(ctx context.Context, fn func(backend.Tx) error) error {
 			return err
 		}
 	}
-	return fmt.Errorf("update: %d conflicting attempts: %w", maxAttempts, err)
+	// Not a fault of the server but of the load: the client is told to retry.
+	return &backend.Error{Kind: backend.TooManyRequests, LimitType: backend.LimitConcurrentUpdates,
+		Message: "Concurrent requests kept conflicting with this one; retry it",
+		Cause:   fmt.Errorf("update: %d conflicting attempts: %w", maxAttempts, err)}
 }
 
 // attempt runs fn in one SERIALIZABLE transaction, alone among this Store's

@@ -55,7 +55,7 @@ func (r Records) job(op, q string, args ...any) (*backend.Job, error) {
 		return nil, Wrap(op, err)
 	}
 	j := new(backend.Job)
-	if err := json.Unmarshal(data, j); err != nil {
+	if err := decodeJob(data, j); err != nil {
 		return nil, Wrap(op, err)
 	}
 	if len(payload) > 0 {
@@ -158,7 +158,7 @@ func (r Records) AppJobs(p backend.Partition, appID string) ([]backend.Job, erro
 			return nil, Wrap("list app jobs", err)
 		}
 		var j backend.Job
-		if err := json.Unmarshal(data, &j); err != nil {
+		if err := decodeJob(data, &j); err != nil {
 			return nil, Wrap("list app jobs", err)
 		}
 		if len(payload) > 0 {

@@ -248,10 +248,18 @@ func get[T any](r Records, op, q string, args ...any) (*T, error) {
 		return nil, Wrap(op, err)
 	}
 	v := new(T)
-	if err := json.Unmarshal(data, v); err != nil {
+	if err := decode(data, v); err != nil {
 		return nil, Wrap(op, err)
 	}
 	return v, nil
+}
+
+// decode decodes a record's JSON document into v.
+func decode[T any](data []byte, v *T) error {
+	if j, ok := any(v).(*backend.Job); ok {
+		return decodeJob(data, j)
+	}
+	return json.Unmarshal(data, v)
 }
 
 // list decodes the data column of every row q returns.
@@ -268,7 +276,7 @@ func list[T any](r Records, op, q string, args ...any) ([]T, error) {
 			return nil, Wrap(op, err)
 		}
 		var v T
-		if err := json.Unmarshal(data, &v); err != nil {
+		if err := decode(data, &v); err != nil {
 			return nil, Wrap(op, err)
 		}
 		out = append(out, v)

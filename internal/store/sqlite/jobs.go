@@ -1,6 +1,10 @@
 package sqlite
 
 import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,20 +22,49 @@ func (t *tx) putJob(p backend.Partition, j *backend.Job) error {
 	if err != nil {
 		return err
 	}
-	// Listings are keyed by created, so drop the old ones before upserting.
-	if err := t.Exec(qUnlistJob, p.Account, p.Region, r.AppID, r.ID); err != nil {
+	if t.readOnly {
+		return record.ErrReadOnly
+	}
+	// How the job is listed now: a new job is not; a job that keeps its
+	// creation time and environments (every update the domain makes) keeps
+	// its listing rows, whose status and operation are updated in place
+	// (a missing one is written);
+	// otherwise the old rows go (listings are keyed by created) and new ones
+	// are written.
+	var created int64
+	var envs []byte
+	err = t.QueryRow(qJobListing, p.Account, p.Region, r.AppID, r.ID).Scan(&created, &envs)
+	listed := err == nil
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
 		return err
+	case created != nanos(r.Created).(int64) || !sameEnvs(envs, r.Envs):
+		if err := t.Exec(qUnlistJob, p.Account, p.Region, r.AppID, r.ID); err != nil {
+			return err
+		}
+		listed = false
 	}
 	err = t.Exec(qPutJob, p.Account, p.Region, r.AppID, r.ID, nanos(r.Created), r.Status, nanos(r.Due), nanos(r.Updated), r.Data, r.Payload)
 	if err != nil {
 		return err
 	}
+	q := qListJob
+	if listed {
+		q = qRelistJob
+	}
 	for _, env := range r.Envs {
-		if err := t.Exec(qListJob, p.Account, p.Region, r.AppID, env, nanos(r.Created), r.ID, r.Status, r.Operation); err != nil {
+		if err := t.Exec(q, p.Account, p.Region, r.AppID, env, nanos(r.Created), r.ID, r.Status, r.Operation); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// sameEnvs reports whether the stored job's environments (JSON) are envs.
+func sameEnvs(stored []byte, envs []string) bool {
+	var old []string
+	return json.Unmarshal(stored, &old) == nil && slices.Equal(old, envs)
 }
 
 // PurgeJobs deletes up to limit finished jobs, of every partition, last
@@ -104,6 +137,9 @@ var (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT DO UPDATE SET created = excluded.created, status = excluded.status, due = excluded.due,
 			updated = excluded.updated, data = excluded.data, payload = excluded.payload`)
+	qJobListing = query(`SELECT created, data -> '$.envs' FROM jobs WHERE account = ? AND region = ? AND app_id = ? AND job_id = ?`)
+	qRelistJob  = query(`INSERT INTO job_envs (account, region, app_id, env, created, job_id, status, operation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT DO UPDATE SET status = excluded.status, operation = excluded.operation`)
 	qListJob = query(`INSERT INTO job_envs (account, region, app_id, env, created, job_id, status, operation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING`)
 	// The purge selects the same jobs twice in one transaction: first to
