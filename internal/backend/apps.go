@@ -221,7 +221,7 @@ func (s *Service) RemoveAllBackends(ctx context.Context, p Partition, in *ab.Rem
 	return jobResponse[ab.RemoveAllBackendsResponse](s.startJob(ctx, p, jobSpec{
 		appID: app, kind: ab.OpRemoveAllBackends, req: &removeAllJob{CleanAmplifyApp: in.CleanAmplifyApp != nil && *in.CleanAmplifyApp},
 		envsFrom: func(tx Tx) ([]string, error) {
-			if _, err := requireApp(tx, p, app); err != nil {
+			if err := requireAppExists(tx, p, app); err != nil {
 				return nil, err
 			}
 			envs, err := tx.Envs(p, app)

@@ -19,7 +19,7 @@ func (s *Service) CreateBackendConfig(ctx context.Context, p Partition, in *ab.C
 	return jobResponse[ab.CreateBackendConfigResponse](s.startJob(ctx, p, jobSpec{
 		appID: app, kind: ab.OpCreateBackendConfig, req: &createConfigJob{BackendManagerAppID: in.BackendManagerAppId},
 		envsFrom: func(tx Tx) ([]string, error) {
-			if _, err := requireApp(tx, p, app); err != nil {
+			if err := requireAppExists(tx, p, app); err != nil {
 				return nil, err
 			}
 			envs, err := tx.Envs(p, app)

@@ -14,9 +14,21 @@ func requireApp(tx Tx, p Partition, appID string) (*App, error) {
 	return a, nil
 }
 
+// requireAppExists checks that the app exists, without reading it.
+func requireAppExists(tx Tx, p Partition, appID string) error {
+	ok, err := tx.AppExists(p, appID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return appNotFound(appID)
+	}
+	return nil
+}
+
 // requireEnv checks that the app and its environment exist.
 func requireEnv(tx Tx, p Partition, appID, env string) error {
-	if _, err := requireApp(tx, p, appID); err != nil {
+	if err := requireAppExists(tx, p, appID); err != nil {
 		return err
 	}
 	e, err := findEnv(tx, p, appID, env)

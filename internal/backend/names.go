@@ -2,6 +2,7 @@ package backend
 
 import (
 	"regexp"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -41,13 +42,17 @@ func checkNames(pairs ...string) error {
 	return nil
 }
 
-var bucketNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+// bucketNameRE is compiled on first use: its bounded repetition makes a
+// program of ~60 copies, 70 µs and 235 allocations at every process start.
+var bucketNameRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+})
 var ipLikeRE = regexp.MustCompile(`^\d+\.\d+\.\d+\.\d+$`)
 var badSeqRE = regexp.MustCompile(`\.\.|\.-|-\.`)
 
 // checkBucketName applies S3's bucket naming rules.
 func checkBucketName(member, name string) error {
-	bad := !bucketNameRE.MatchString(name) || ipLikeRE.MatchString(name) ||
+	bad := !bucketNameRE().MatchString(name) || ipLikeRE.MatchString(name) ||
 		badSeqRE.MatchString(name)
 	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
 		if len(name) >= len(p) && name[:len(p)] == p {

@@ -27,6 +27,8 @@ type Store interface {
 // (nil, nil) when the record does not exist.
 type Tx interface {
 	App(p Partition, appID string) (*App, error)
+	// AppExists reports whether the app exists (cheaper than App).
+	AppExists(p Partition, appID string) (bool, error)
 	PutApp(p Partition, a *App) error
 	DeleteApp(p Partition, appID string) error
 

@@ -12,7 +12,7 @@ func (s *Service) CreateToken(ctx context.Context, p Partition, in *ab.CreateTok
 	app := *in.AppId
 	t := &Token{AppID: app, SessionID: newID(), Code: challengeCode(), Expires: s.now().Add(s.cfg.TokenTTL)}
 	err := s.update(ctx, func(tx Tx) error {
-		if _, err := requireApp(tx, p, app); err != nil {
+		if err := requireAppExists(tx, p, app); err != nil {
 			return err
 		}
 		return tx.PutToken(p, t)

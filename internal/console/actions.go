@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	ab "github.com/amplifylite/amplifylite/amplifybackend"
@@ -61,7 +62,9 @@ func (c *Console) act(a action) http.HandlerFunc {
 	}
 }
 
-var regionRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+// regionRE is compiled on first use, not at every process start (its
+// bounded repetition makes a large program).
+var regionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`) })
 
 // partitionOf reads and checks a form's account and region.
 func partitionOf(r *http.Request) (backend.Partition, error) {
@@ -69,7 +72,7 @@ func partitionOf(r *http.Request) (backend.Partition, error) {
 	if len(p.Account) != 12 || strings.Trim(p.Account, "0123456789") != "" {
 		return p, badInput("The account must be a 12-digit AWS account id, not %q", p.Account)
 	}
-	if !regionRE.MatchString(p.Region) {
+	if !regionRE().MatchString(p.Region) {
 		return p, badInput("The region must be a region name such as us-east-1, not %q", p.Region)
 	}
 	return p, nil

@@ -13,7 +13,8 @@ var dialect = record.Dialect{
 	Time:    func(t time.Time) any { return t },
 	NoLimit: nil,
 
-	App: `SELECT data FROM apps WHERE account = $1 AND region = $2 AND app_id = $3`,
+	App:       `SELECT data FROM apps WHERE account = $1 AND region = $2 AND app_id = $3`,
+	AppExists: `SELECT 1 FROM apps WHERE account = $1 AND region = $2 AND app_id = $3`,
 	PutApp: `INSERT INTO apps (account, region, app_id, data) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (account, region, app_id) DO UPDATE SET data = excluded.data`,
 	DeleteApp: `DELETE FROM apps WHERE account = $1 AND region = $2 AND app_id = $3`,

@@ -62,6 +62,8 @@ type Dialect struct {
 	NoLimit any
 
 	App, PutApp, DeleteApp string
+	// AppExists returns a row (any) when the app exists, without its data.
+	AppExists string
 	// Envs lists an app's environments by (created, name); PutEnv takes
 	// (account, region, app_id, name, created, data).
 	Envs, Env, PutEnv string
@@ -125,6 +127,19 @@ type Records struct {
 
 func (r Records) App(p backend.Partition, appID string) (*backend.App, error) {
 	return get[backend.App](r, "get app", r.Dialect.App, p.Account, p.Region, appID)
+}
+
+// AppExists reports whether the app exists, without decoding it.
+func (r Records) AppExists(p backend.Partition, appID string) (bool, error) {
+	var one int
+	err := r.DB.QueryRow(r.Dialect.AppExists, p.Account, p.Region, appID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, Wrap("get app", err)
+	}
+	return true, nil
 }
 
 func (r Records) PutApp(p backend.Partition, a *backend.App) error {

@@ -8,7 +8,8 @@ var dialect = record.Dialect{
 	Time:    nanos,
 	NoLimit: -1,
 
-	App: query(`SELECT data FROM apps WHERE account = ? AND region = ? AND app_id = ?`),
+	App:       query(`SELECT data FROM apps WHERE account = ? AND region = ? AND app_id = ?`),
+	AppExists: query(`SELECT 1 FROM apps WHERE account = ? AND region = ? AND app_id = ?`),
 	PutApp: query(`INSERT INTO apps (account, region, app_id, data) VALUES (?, ?, ?, ?)
 		ON CONFLICT DO UPDATE SET data = excluded.data`),
 	DeleteApp: query(`DELETE FROM apps WHERE account = ? AND region = ? AND app_id = ?`),
