@@ -2,17 +2,25 @@ package awsproto
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
+
+	"github.com/amplifylite/amplifylite/internal/backend"
 )
 
 // JSON11 is the skeleton of a service speaking AWS JSON 1.1 (POST / with
 // X-Amz-Target: <Prefix><Operation>, application/x-amz-json-1.1 both ways,
-// errors as REST-JSON's). A Handler embeds it for Fail and Operation.
+// errors as REST-JSON's) on the domain. A Handler embeds it for Fail and
+// Operation.
 type JSON11 struct {
 	Prefix  string // the target prefix, e.g. "AmazonSSM."
 	Service string // the service's name in messages, e.g. "Systems Manager"
+	Svc     *backend.Service
+	Log     *slog.Logger // receives internal errors
 }
 
 // Op returns the operation a request names, or the UnknownOperationException
@@ -72,4 +80,43 @@ func (j JSON11) Operation(r *http.Request, _ []byte) string {
 		return op
 	}
 	return "-"
+}
+
+// Invalid is the error listing the constraints an input breaks (errs), as
+// AWS words it, with the service's code for it; nil when errs is empty.
+func Invalid(code string, errs []string) *Error {
+	if len(errs) == 0 {
+		return nil
+	}
+	noun := "error"
+	if len(errs) > 1 {
+		noun = "errors"
+	}
+	return &Error{Code: code, Status: http.StatusBadRequest,
+		Message: fmt.Sprintf("%d validation %s detected: %s", len(errs), noun, strings.Join(errs, "; "))}
+}
+
+// Page returns the items (sorted by key) after the one a NextToken names,
+// at most max of them, and the token of the rest ("" when none is left);
+// ok is false when token is not one Page made.
+func Page[T any](items []T, key func(T) string, token string, max int) (page []T, next string, ok bool) {
+	after := ""
+	if token != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(token)
+		if err != nil {
+			return nil, "", false
+		}
+		after = string(raw)
+	}
+	page = []T{}
+	for _, it := range items {
+		if key(it) <= after {
+			continue
+		}
+		if len(page) == max {
+			return page, base64.RawURLEncoding.EncodeToString([]byte(key(page[len(page)-1]))), true
+		}
+		page = append(page, it)
+	}
+	return page, "", true
 }

@@ -2,6 +2,7 @@ package backend
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -117,21 +118,11 @@ func (s *Service) UserPools(ctx context.Context, p Partition) ([]UserPool, error
 	out := make([]UserPool, 0, len(byID))
 	for _, pool := range byID {
 		sort.Slice(pool.Clients, func(i, j int) bool { return pool.Clients[i].ID < pool.Clients[j].ID })
-		pool.Clients = compactClients(pool.Clients)
+		pool.Clients = slices.CompactFunc(pool.Clients, func(a, b PoolClient) bool { return a.ID == b.ID })
 		out = append(out, *pool)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, err
-}
-
-func compactClients(cs []PoolClient) []PoolClient {
-	var out []PoolClient
-	for _, c := range cs {
-		if len(out) == 0 || out[len(out)-1].ID != c.ID {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 func userPoolOf(e *Env, r *Resource, meta resourceMeta) (UserPool, error) {
@@ -251,21 +242,11 @@ func (s *Service) IdentityPools(ctx context.Context, p Partition) ([]IdentityPoo
 	out := make([]IdentityPool, 0, len(byID))
 	for _, ip := range byID {
 		sort.Strings(ip.ClientIDs)
-		ip.ClientIDs = compactStrings(ip.ClientIDs)
+		ip.ClientIDs = slices.Compact(ip.ClientIDs)
 		out = append(out, *ip)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, err
-}
-
-func compactStrings(xs []string) []string {
-	var out []string
-	for _, x := range xs {
-		if len(out) == 0 || out[len(out)-1] != x {
-			out = append(out, x)
-		}
-	}
-	return out
 }
 
 // deployedName is a resource's name in the deployed project: an imported

@@ -9,7 +9,6 @@
 package cognito
 
 import (
-	"encoding/base64"
 	"log/slog"
 	"net/http"
 	"time"
@@ -22,17 +21,13 @@ import (
 const SigningName = "cognito-idp"
 
 // Handler serves Cognito User Pools.
-type Handler struct {
-	awsproto.JSON11
-	svc *backend.Service
-	log *slog.Logger
-}
+type Handler struct{ awsproto.JSON11 }
 
 var _ awsproto.Handler = (*Handler)(nil)
 
 // New returns the handler on svc; log receives internal errors.
 func New(svc *backend.Service, log *slog.Logger) *Handler {
-	return &Handler{JSON11: awsproto.JSON11{Prefix: "AWSCognitoIdentityProviderService.", Service: "Cognito User Pools"}, svc: svc, log: log}
+	return &Handler{awsproto.JSON11{Prefix: "AWSCognitoIdentityProviderService.", Service: "Cognito User Pools", Svc: svc, Log: log}}
 }
 
 var served = []string{"ListUserPools", "DescribeUserPool", "ListIdentityProviders", "DescribeIdentityProvider",
@@ -62,9 +57,9 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, req *awsproto.Re
 		h.Write(w, nil, e)
 		return op
 	}
-	pools, err := h.svc.UserPools(r.Context(), req.Partition)
+	pools, err := h.Svc.UserPools(r.Context(), req.Partition)
 	if err != nil {
-		h.Write(w, nil, awsproto.Internal(h.log, req.RequestID, err))
+		h.Write(w, nil, awsproto.Internal(h.Log, req.RequestID, err))
 		return op
 	}
 	out, e := h.answer(op, &in, pools, req.Partition)
@@ -78,25 +73,11 @@ func page[T any](items []T, key func(T) string, token string, max *int) ([]T, st
 	if max == nil || *max < 1 || *max > 60 {
 		return nil, "", errorOf("InvalidParameterException", "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 60")
 	}
-	after := ""
-	if token != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(token)
-		if err != nil {
-			return nil, "", errorOf("InvalidParameterException", "The nextToken is invalid")
-		}
-		after = string(raw)
+	out, next, ok := awsproto.Page(items, key, token, *max)
+	if !ok {
+		return nil, "", errorOf("InvalidParameterException", "The nextToken is invalid")
 	}
-	out := []T{}
-	for _, it := range items {
-		if key(it) <= after {
-			continue
-		}
-		if len(out) == *max {
-			return out, base64.RawURLEncoding.EncodeToString([]byte(key(out[len(out)-1]))), nil
-		}
-		out = append(out, it)
-	}
-	return out, "", nil
+	return out, next, nil
 }
 
 func (h *Handler) answer(op string, in *request, pools []backend.UserPool, p backend.Partition) (any, *awsproto.Error) {

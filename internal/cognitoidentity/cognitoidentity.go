@@ -7,12 +7,10 @@
 package cognitoidentity
 
 import (
-	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"regexp"
-	"strings"
 
 	"github.com/amplifylite/amplifylite/internal/awsproto"
 	"github.com/amplifylite/amplifylite/internal/backend"
@@ -22,17 +20,13 @@ import (
 const SigningName = "cognito-identity"
 
 // Handler serves Cognito Identity.
-type Handler struct {
-	awsproto.JSON11
-	svc *backend.Service
-	log *slog.Logger
-}
+type Handler struct{ awsproto.JSON11 }
 
 var _ awsproto.Handler = (*Handler)(nil)
 
 // New returns the handler on svc; log receives internal errors.
 func New(svc *backend.Service, log *slog.Logger) *Handler {
-	return &Handler{JSON11: awsproto.JSON11{Prefix: "AWSCognitoIdentityService.", Service: "Cognito Identity"}, svc: svc, log: log}
+	return &Handler{awsproto.JSON11{Prefix: "AWSCognitoIdentityService.", Service: "Cognito Identity", Svc: svc, Log: log}}
 }
 
 var served = []string{"ListIdentityPools", "DescribeIdentityPool", "GetIdentityPoolRoles"}
@@ -71,14 +65,7 @@ func (in *request) validate(op string) *awsproto.Error {
 			errs = append(errs, fmt.Sprintf("Value '%s' at 'identityPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w-]+:[0-9a-f-]+, Member must have length less than or equal to 55", *id))
 		}
 	}
-	if len(errs) == 0 {
-		return nil
-	}
-	noun := "error"
-	if len(errs) > 1 {
-		noun = "errors"
-	}
-	return invalid(fmt.Sprintf("%d validation %s detected: %s", len(errs), noun, strings.Join(errs, "; ")))
+	return awsproto.Invalid("InvalidParameterException", errs)
 }
 
 // Serve answers one JSON 1.1 request.
@@ -103,9 +90,9 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, req *awsproto.Re
 		h.Write(w, nil, e)
 		return op
 	}
-	pools, err := h.svc.IdentityPools(r.Context(), req.Partition)
+	pools, err := h.Svc.IdentityPools(r.Context(), req.Partition)
 	if err != nil {
-		h.Write(w, nil, awsproto.Internal(h.log, req.RequestID, err))
+		h.Write(w, nil, awsproto.Internal(h.Log, req.RequestID, err))
 		return op
 	}
 	out, e := answer(op, &in, pools, req.Partition)
@@ -115,26 +102,19 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, req *awsproto.Re
 
 func answer(op string, in *request, pools []backend.IdentityPool, p backend.Partition) (any, *awsproto.Error) {
 	if op == "ListIdentityPools" {
-		after := ""
+		token := ""
 		if in.NextToken != nil {
-			raw, err := base64.RawURLEncoding.DecodeString(*in.NextToken)
-			if err != nil {
-				return nil, invalid("The nextToken is invalid")
-			}
-			after = string(raw)
+			token = *in.NextToken
+		}
+		list, next, ok := awsproto.Page(pools, func(ip backend.IdentityPool) string { return ip.ID }, token, *in.MaxResults)
+		if !ok {
+			return nil, invalid("The nextToken is invalid")
 		}
 		out := struct {
 			IdentityPools []map[string]string
 			NextToken     string `json:",omitempty"`
-		}{IdentityPools: []map[string]string{}}
-		for _, ip := range pools {
-			if ip.ID <= after {
-				continue
-			}
-			if len(out.IdentityPools) == *in.MaxResults {
-				out.NextToken = base64.RawURLEncoding.EncodeToString([]byte(out.IdentityPools[len(out.IdentityPools)-1]["IdentityPoolId"]))
-				break
-			}
+		}{IdentityPools: []map[string]string{}, NextToken: next}
+		for _, ip := range list {
 			out.IdentityPools = append(out.IdentityPools, map[string]string{"IdentityPoolId": ip.ID, "IdentityPoolName": ip.Name})
 		}
 		return out, nil

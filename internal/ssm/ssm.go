@@ -19,17 +19,13 @@ import (
 const SigningName = "ssm"
 
 // Handler serves Parameter Store.
-type Handler struct {
-	awsproto.JSON11
-	svc *backend.Service
-	log *slog.Logger
-}
+type Handler struct{ awsproto.JSON11 }
 
 var _ awsproto.Handler = (*Handler)(nil)
 
 // New returns the handler on svc; log receives internal errors.
 func New(svc *backend.Service, log *slog.Logger) *Handler {
-	return &Handler{JSON11: awsproto.JSON11{Prefix: "AmazonSSM.", Service: "Systems Manager"}, svc: svc, log: log}
+	return &Handler{awsproto.JSON11{Prefix: "AmazonSSM.", Service: "Systems Manager", Svc: svc, Log: log}}
 }
 
 type getParametersInput struct {
@@ -52,10 +48,6 @@ type getParametersOutput struct {
 	Parameters        []parameter
 }
 
-func validationError(msg string) *awsproto.Error {
-	return &awsproto.Error{Code: "ValidationException", Status: http.StatusBadRequest, Message: msg}
-}
-
 // validate reports every constraint of GetParameters' input that in breaks,
 // as SSM does.
 func (in *getParametersInput) validate() *awsproto.Error {
@@ -71,14 +63,7 @@ func (in *getParametersInput) validate() *awsproto.Error {
 			errs = append(errs, fmt.Sprintf("Value '%s' at 'names' failed to satisfy constraint: Member must have length less than or equal to 2048, Member must have length greater than or equal to 1", n))
 		}
 	}
-	if len(errs) == 0 {
-		return nil
-	}
-	noun := "error"
-	if len(errs) > 1 {
-		noun = "errors"
-	}
-	return validationError(fmt.Sprintf("%d validation %s detected: %s", len(errs), noun, strings.Join(errs, "; ")))
+	return awsproto.Invalid("ValidationException", errs)
 }
 
 // Serve answers one JSON 1.1 request.
@@ -99,9 +84,9 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, req *awsproto.Re
 		h.Fail(w, r, req, e)
 		return op
 	}
-	found, err := h.svc.EnvParameters(r.Context(), req.Partition, in.Names)
+	found, err := h.Svc.EnvParameters(r.Context(), req.Partition, in.Names)
 	if err != nil {
-		h.Fail(w, r, req, awsproto.Internal(h.log, req.RequestID, err))
+		h.Fail(w, r, req, awsproto.Internal(h.Log, req.RequestID, err))
 		return op
 	}
 	out := getParametersOutput{InvalidParameters: []string{}, Parameters: []parameter{}}
