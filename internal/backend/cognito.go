@@ -252,7 +252,8 @@ func (s *Service) IdentityPools(ctx context.Context, p Partition) ([]IdentityPoo
 // deployedName is a resource's name in the deployed project: an imported
 // auth resource is named after its user pool id, whose "_" the CLI's
 // environment parameter keys (AMPLIFY_<category>_<resource>_<name>) cannot
-// carry, so it drops every character but letters and digits.
+// carry, so it drops every character but ASCII letters and digits (an id
+// without any, which Cognito never makes, becomes "importedauth").
 func deployedName(r *Resource) string {
 	if r.Kind != KindAuth || !r.Imported {
 		return r.Name
@@ -262,6 +263,9 @@ func deployedName(r *Resource) string {
 		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
 			b.WriteRune(c)
 		}
+	}
+	if b.Len() == 0 {
+		return "importedauth"
 	}
 	return b.String()
 }
