@@ -268,7 +268,43 @@ COMPOSITIONS = {
         },
         "oauth": {},
     },
+    # "importedauth": an imported user pool with its identity pool (ImportBackendAuth): the CLI reads the
+    # ids from the environment's parameters (SSM GetParameters) and re-validates them through Cognito User
+    # Pools and Cognito Identity.
+    "importedauth": {
+        "auth": {"Import": {"UserPoolId": f"{REGION}_ImPoRtEd1", "WebClientId": "1webclient0imported0pull0a",
+                            "NativeClientId": "2nativeclient0imported0pul",
+                            "IdentityPoolId": f"{REGION}:4c5f2a3e-8b7d-4e1f-9a6c-2d3b4e5f6a7b"}},
+        "api": {
+            "ApiName": "importedauthapi",
+            "Service": "AppSync",
+            "TransformSchema": ITEM_SCHEMA,
+            "DefaultAuthType": {"Mode": "AMAZON_COGNITO_USER_POOLS"},
+            "AdditionalAuthTypes": [{"Mode": "AWS_IAM"}],
+            "ConflictResolution": {"ResolutionStrategy": "NONE"},
+        },
+        "adminUI": False,
+        # What amplifylite derives for a pool it knows only by its ids (README: username sign-in, no MFA,
+        # passwords of at least 8 characters, no required or verified attributes).
+        "cognito": {
+            "aws_cognito_username_attributes": [],
+            "aws_cognito_signup_attributes": [],
+            "aws_cognito_social_providers": [],
+            "aws_cognito_mfa_configuration": "OFF",
+            "aws_cognito_password_protection_settings": {"passwordPolicyMinLength": 8, "passwordPolicyCharacters": []},
+            "aws_cognito_verification_mechanisms": [],
+        },
+        "oauth": {},
+    },
 }
+
+
+def deployed_name(category, name, res):
+    """A resource's name in the deployed project: an imported auth resource is named after its pool id,
+    whose "_" the CLI's environment parameter keys cannot carry, so amplifylite keeps letters and digits."""
+    if category == "auth" and res.get("serviceType") == "imported":
+        return re.sub(r"[^A-Za-z0-9]", "", name)
+    return name
 
 
 def backend_client(endpoint):
@@ -310,7 +346,10 @@ def build_backend(endpoint, app, composition):
     name = comp["api"]["ApiName"]
     r = c.create_backend(AppId=app, AppName=comp.get("appName", f"pull{composition}"), BackendEnvironmentName=ENV)
     wait_job(c, app, r["JobId"])
-    if "auth" in comp:
+    if "auth" in comp and "Import" in comp["auth"]:
+        r = c.import_backend_auth(AppId=app, BackendEnvironmentName=ENV, **comp["auth"]["Import"])
+        wait_job(c, app, r["JobId"])
+    elif "auth" in comp:
         r = c.create_backend_auth(AppId=app, BackendEnvironmentName=ENV, ResourceName=f"{composition}auth",
                                   ResourceConfig=comp["auth"])
         wait_job(c, app, r["JobId"])
@@ -595,7 +634,7 @@ class PullTests:
         """The deployment bucket's amplify-meta.json carries GetBackend's ids, and what a pull needs."""
         for category in ("auth", "api", "storage"):
             for name, res in self.pull.meta.get(category, {}).items():
-                deployed = self.pull.deployed[category][name]
+                deployed = self.pull.deployed[category][deployed_name(category, name, res)]
                 for key, value in res["output"].items():
                     self.assertEqual(deployed["output"][key], value, (category, name, key))
                 self.assertIn("lastPushTimeStamp", deployed)
@@ -636,9 +675,10 @@ class PullTests:
             local = json.load(f)
         for category in ("auth", "api", "storage"):
             for name, res in self.pull.meta.get(category, {}).items():
+                mine = local[category][deployed_name(category, name, res)]
                 for key, value in res["output"].items():
-                    self.assertEqual(local[category][name]["output"].get(key), value, (category, name, key))
-                self.assertIn("lastPushTimeStamp", local[category][name])
+                    self.assertEqual(mine["output"].get(key), value, (category, name, key))
+                self.assertIn("lastPushTimeStamp", mine)
         with open(os.path.join(p, "amplify", "cli.json")) as f:
             self.assertEqual(json.load(f)["features"]["graphqltransformer"]["transformerversion"], 2)
 
@@ -662,10 +702,17 @@ class PullTests:
         # An imported bucket is an environment parameter: read from SSM, then checked in S3.
         imported = [r["output"]["BucketName"] for r in self.pull.meta.get("storage", {}).values()
                     if r.get("serviceType") == "imported"]
-        self.assertEqual(ops.count("ssm:GetParameters"), 1 if imported else 0, ops)
+        imported_auth = [r for r in self.pull.meta.get("auth", {}).values() if r.get("serviceType") == "imported"]
+        self.assertEqual(ops.count("ssm:GetParameters"), 1 if imported or imported_auth else 0, ops)
         for name in imported:
             self.assertIn(("s3:HeadBucket", f"/{name}/"), [(r["operation"], r["path"]) for r in self.pull.trace])
             self.assertIn("s3:GetBucketLocation", ops)
+        # An imported pool is an environment parameter too, re-validated before the CLI takes it.
+        validation = ["cognito-idp:DescribeUserPool", "cognito-idp:ListUserPoolClients",
+                      "cognito-idp:DescribeUserPoolClient", "cognito-identity:ListIdentityPools",
+                      "cognito-identity:DescribeIdentityPool", "cognito-identity:GetIdentityPoolRoles"]
+        for op in validation:
+            self.assertEqual(op in ops, bool(imported_auth), (op, ops))
         for r in self.pull.trace:
             service = r["operation"].split(":")[0]
             if service == "amplifyuibuilder":
@@ -738,6 +785,10 @@ class SignedCloned(PullTests, unittest.TestCase):
 
 class SignedImported(PullTests, unittest.TestCase):
     endpoint, composition, app, label, signed = "AMPLIFYLITE_ENDPOINT", "imported", "dpullimported1", "signed-imported", True
+
+
+class SignedImportedAuth(PullTests, unittest.TestCase):
+    endpoint, composition, app, label, signed = "AMPLIFYLITE_ENDPOINT", "importedauth", "dpullimpauth12", "signed-importedauth", True
 
 
 class SandboxPull(unittest.TestCase):

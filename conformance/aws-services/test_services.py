@@ -1,6 +1,6 @@
-"""boto3's sts, amplify, s3 and cloudformation clients, unmodified, against amplifylite: what `amplify pull`
-asks of them, on a backend built through the Admin API (amplifybackend client), with every request signed
-and verified. Each test uses its own app id.
+"""boto3's sts, amplify, s3, cloudformation, cognito-idp and cognito-identity clients, unmodified, against
+amplifylite: what `amplify pull` asks of them, on a backend built through the Admin API (amplifybackend
+client), with every request signed and verified. Each test uses its own app id.
 """
 
 import hashlib
@@ -256,3 +256,38 @@ class Cognito(unittest.TestCase):
         self.assertEqual(code_of(idp.describe_identity_provider, UserPoolId=pool_id, ProviderName="Facebook"), "ResourceNotFoundException")
         self.assertEqual(code_of(client("cognito-idp", "111122223333").list_identity_providers, UserPoolId=pool_id, MaxResults=60), "ResourceNotFoundException")
         self.assertEqual(code_of(idp.create_user_pool, PoolName="x"), "UnknownOperationException")
+
+    def test_imported_pool_and_identity_pool(self):
+        """What the Amplify CLI re-validates when it pulls an imported user pool (ImportBackendAuth)."""
+        app = new_app()
+        pool, web, native = f"us-east-1_{app[3:]}", f"web{app}", f"native{app}"
+        ident_id = f"us-east-1:{uuid.uuid4()}"
+        ab = client("amplifybackend")
+        wait(ab, app, "dev", ab.create_backend(AppId=app, AppName="imported", BackendEnvironmentName="dev"))
+        wait(ab, app, "dev", ab.import_backend_auth(AppId=app, BackendEnvironmentName="dev", UserPoolId=pool,
+                                                    WebClientId=web, NativeClientId=native, IdentityPoolId=ident_id))
+        meta = json.loads(ab.get_backend(AppId=app, BackendEnvironmentName="dev")["AmplifyMetaConfig"])
+        roles = meta["providers"]["awscloudformation"]
+        idp = client("cognito-idp")
+        described = idp.describe_user_pool(UserPoolId=pool)["UserPool"]
+        self.assertEqual((described["Id"], described["MfaConfiguration"]), (pool, "OFF"))
+        self.assertEqual(described["Policies"]["PasswordPolicy"]["MinimumLength"], 8)
+        clients = [c for page in idp.get_paginator("list_user_pool_clients").paginate(UserPoolId=pool, MaxResults=1)
+                   for c in page["UserPoolClients"]]
+        self.assertEqual(sorted(c["ClientId"] for c in clients), sorted([web, native]))
+        web_client = idp.describe_user_pool_client(UserPoolId=pool, ClientId=web)["UserPoolClient"]
+        self.assertNotIn("ClientSecret", web_client)
+        self.assertEqual(idp.get_user_pool_mfa_config(UserPoolId=pool)["MfaConfiguration"], "OFF")
+        self.assertEqual(code_of(idp.describe_user_pool_client, UserPoolId=pool, ClientId="nope"), "ResourceNotFoundException")
+
+        ci = client("cognito-identity")
+        pools = [p for page in ci.get_paginator("list_identity_pools").paginate(MaxResults=1) for p in page["IdentityPools"]]
+        self.assertIn(ident_id, [p["IdentityPoolId"] for p in pools])
+        d = ci.describe_identity_pool(IdentityPoolId=ident_id)
+        self.assertEqual(sorted((p["ProviderName"], p["ClientId"]) for p in d["CognitoIdentityProviders"]),
+                         sorted((f"cognito-idp.us-east-1.amazonaws.com/{pool}", c) for c in (web, native)))
+        r = ci.get_identity_pool_roles(IdentityPoolId=ident_id)["Roles"]
+        self.assertEqual((r["authenticated"], r["unauthenticated"]), (roles["AuthRoleArn"], roles["UnauthRoleArn"]))
+        self.assertEqual(code_of(client("cognito-identity", "111122223333").describe_identity_pool, IdentityPoolId=ident_id),
+                         "ResourceNotFoundException")
+        self.assertEqual(code_of(ci.delete_identity_pool, IdentityPoolId=ident_id), "UnknownOperationException")

@@ -214,7 +214,7 @@ func buildTree(p Partition, app *App, e *Env, resources []Resource) (map[string]
 	var authName string
 	for _, r := range resources {
 		if r.Kind == KindAuth {
-			authName = r.Name
+			authName = deployedName(&r)
 		}
 	}
 	for i := range resources {
@@ -239,7 +239,8 @@ func buildTree(p Partition, app *App, e *Env, resources []Resource) (map[string]
 		if m.ServiceType != "" {
 			bc["serviceType"] = m.ServiceType
 		}
-		dir := string(r.Kind) + "/" + r.Name + "/"
+		name := deployedName(r)
+		dir := string(r.Kind) + "/" + name + "/"
 		switch r.Kind {
 		case KindAuth:
 			cfg, err := r.authConfig()
@@ -250,11 +251,19 @@ func buildTree(p Partition, app *App, e *Env, resources []Resource) (map[string]
 			addOAuthOutputs(m.Output, cfg)
 			m.Output["UserPoolArn"] = "arn:aws:cognito-idp:" + p.Region + ":" + p.Account + ":userpool/" + base.Output["UserPoolId"]
 			if base.Output["IdentityPoolId"] != "" {
-				m.Output["IdentityPoolName"] = identityPoolName(r.Name, cfg)
+				m.Output["IdentityPoolName"] = identityPoolName(name, cfg)
 			}
-			bc["customAuth"], bc["frontendAuthConfig"] = false, m.FrontendAuthConfig
+			bc["customAuth"] = false
 			if !r.Imported {
+				bc["frontendAuthConfig"] = m.FrontendAuthConfig
 				if err := authFiles(files, dir, r.Name, cfg); err != nil {
+					return nil, nil, err
+				}
+			} else {
+				// What `amplify import auth` writes; the pool's ids are
+				// environment parameters (envParameters).
+				files[dir+"parameters.json"], err = indented(importedAuthParameters(p, name, base, cfg))
+				if err != nil {
 					return nil, nil, err
 				}
 			}
@@ -296,15 +305,15 @@ func buildTree(p Partition, app *App, e *Env, resources []Resource) (map[string]
 			byKind[r.Kind] = map[string]*pushedMeta{}
 			meta[string(r.Kind)] = byKind[r.Kind]
 		}
-		byKind[r.Kind][r.Name] = &m
+		byKind[r.Kind][name] = &m
 		bcCategory, _ := config[string(r.Kind)].(map[string]any)
 		if bcCategory == nil {
 			bcCategory = map[string]any{}
 			config[string(r.Kind)] = bcCategory
 		}
-		bcCategory[r.Name] = bc
+		bcCategory[name] = bc
 	}
-	params, err := envParameters(p, e, resources)
+	params, err := envParameters(p, app.ID, e, resources)
 	if err != nil {
 		return nil, nil, err
 	}

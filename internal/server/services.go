@@ -9,6 +9,7 @@ import (
 	"github.com/amplifylite/amplifylite/internal/backend"
 	"github.com/amplifylite/amplifylite/internal/cloudformation"
 	"github.com/amplifylite/amplifylite/internal/cognito"
+	"github.com/amplifylite/amplifylite/internal/cognitoidentity"
 	"github.com/amplifylite/amplifylite/internal/hosting"
 	"github.com/amplifylite/amplifylite/internal/s3"
 	"github.com/amplifylite/amplifylite/internal/ssm"
@@ -25,6 +26,7 @@ func services(svc *backend.Service, log *slog.Logger) (signed, public map[string
 		cloudformation.SigningName:    cloudformation.New(svc, log),
 		appstate.UIBuilderSigningName: appstate.UIBuilder{},
 		cognito.SigningName:           cognito.New(svc, log),
+		cognitoidentity.SigningName:   cognitoidentity.New(svc, log),
 		ssm.SigningName:               ssm.New(svc, log),
 	}
 	public = map[string]awsproto.Handler{

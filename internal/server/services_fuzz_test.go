@@ -38,8 +38,13 @@ func FuzzServices(f *testing.F) {
 			r.URL = u
 		}
 		if service == "cognito-idp" {
-			ops := []string{"ListUserPools", "DescribeUserPool", "ListIdentityProviders", "DescribeIdentityProvider"}
+			ops := []string{"ListUserPools", "DescribeUserPool", "ListIdentityProviders", "DescribeIdentityProvider",
+				"ListUserPoolClients", "DescribeUserPoolClient", "GetUserPoolMfaConfig"}
 			r.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+ops[len(body)%len(ops)])
+		}
+		if service == "cognito-identity" {
+			ops := []string{"ListIdentityPools", "DescribeIdentityPool", "GetIdentityPoolRoles"}
+			r.Header.Set("X-Amz-Target", "AWSCognitoIdentityService."+ops[len(body)%len(ops)])
 		}
 		if service == "ssm" {
 			r.Header.Set("X-Amz-Target", "AmazonSSM.GetParameters")
@@ -56,6 +61,8 @@ func FuzzServices(f *testing.F) {
 		{"/backend/app1/auth", `{"backendEnvironmentName":"dev","resourceName":"auth1","resourceConfig":{"authResources":"IDENTITY_POOL_AND_USER_POOL","service":"COGNITO","identityPoolConfigs":{"identityPoolName":"i","unauthenticatedLogin":true},"userPoolConfigs":{"userPoolName":"p","signInMethod":"EMAIL","requiredSignUpAttributes":["EMAIL"]}}}`},
 		{"/backend/app1/api", `{"backendEnvironmentName":"dev","resourceName":"api1","resourceConfig":{"apiName":"api1","service":"AppSync","transformSchema":"type Todo @model { id: ID! }","defaultAuthType":{"mode":"API_KEY"}}}`},
 		{"/backend/app1/config", `{}`},
+		{"/backend", `{"appId":"app2","appName":"n","backendEnvironmentName":"dev"}`},
+		{"/backend/app2/auth/dev/import", `{"backendEnvironmentName":"dev","userPoolId":"us-east-1_Imp1","webClientId":"w1","nativeClientId":"n1","identityPoolId":"us-east-1:0a1b2c3d-0000-4000-8000-000000000001"}`},
 	} {
 		if w := do("amplifybackend", "POST", s.path, s.body); w.Code != 200 {
 			f.Fatalf("%s: %d %s", s.path, w.Code, w.Body)
@@ -82,6 +89,12 @@ func FuzzServices(f *testing.F) {
 		{"amplifyuibuilder", "GET", "/app/app1/environment/dev/metadata", ""},
 		{"cognito-idp", "POST", "/", `{"MaxResults":60}`},
 		{"cognito-idp", "POST", "/", `{"UserPoolId":"us-east-1_x","ProviderName":"Google"}`},
+		{"cognito-idp", "POST", "/", `{"UserPoolId":"us-east-1_Imp1","ClientId":"w1"}`},
+		{"cognito-idp", "POST", "/", `{"UserPoolId":"us-east-1_Imp1","MaxResults":1,"NextToken":"dzE"}`},
+		{"cognito-identity", "POST", "/", `{"MaxResults":1}`},
+		{"cognito-identity", "POST", "/", `{"IdentityPoolId":"us-east-1:0a1b2c3d-0000-4000-8000-000000000001"}`},
+		{"cognito-identity", "POST", "/", `{"MaxResults":60,"NextToken":"x"}`},
+		{"ssm", "POST", "/", `{"Names":["/amplify/app2/dev/AMPLIFY_auth_useast1Imp1_userPoolId"]}`},
 		{"ssm", "POST", "/", `{"Names":["/amplify/app1/dev/AMPLIFY_storage_b_bucketName","/amplify/app1/dev/x"]}`},
 		{"s3", "GET", "/b?location", ""},
 		{"", "GET", "/AppState/?appId=app1", ""},

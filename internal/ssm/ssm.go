@@ -6,8 +6,6 @@
 package ssm
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -20,18 +18,15 @@ import (
 // SigningName is Systems Manager's SigV4 service name.
 const SigningName = "ssm"
 
-const targetPrefix = "AmazonSSM."
-
 // Handler serves Parameter Store.
-type Handler struct {
-	svc *backend.Service
-	log *slog.Logger
-}
+type Handler struct{ awsproto.JSON11 }
 
 var _ awsproto.Handler = (*Handler)(nil)
 
 // New returns the handler on svc; log receives internal errors.
-func New(svc *backend.Service, log *slog.Logger) *Handler { return &Handler{svc: svc, log: log} }
+func New(svc *backend.Service, log *slog.Logger) *Handler {
+	return &Handler{awsproto.JSON11{Prefix: "AmazonSSM.", Service: "Systems Manager", Svc: svc, Log: log}}
+}
 
 type getParametersInput struct {
 	Names          []string
@@ -53,10 +48,6 @@ type getParametersOutput struct {
 	Parameters        []parameter
 }
 
-func validationError(msg string) *awsproto.Error {
-	return &awsproto.Error{Code: "ValidationException", Status: http.StatusBadRequest, Message: msg}
-}
-
 // validate reports every constraint of GetParameters' input that in breaks,
 // as SSM does.
 func (in *getParametersInput) validate() *awsproto.Error {
@@ -72,44 +63,30 @@ func (in *getParametersInput) validate() *awsproto.Error {
 			errs = append(errs, fmt.Sprintf("Value '%s' at 'names' failed to satisfy constraint: Member must have length less than or equal to 2048, Member must have length greater than or equal to 1", n))
 		}
 	}
-	if len(errs) == 0 {
-		return nil
-	}
-	noun := "error"
-	if len(errs) > 1 {
-		noun = "errors"
-	}
-	return validationError(fmt.Sprintf("%d validation %s detected: %s", len(errs), noun, strings.Join(errs, "; ")))
+	return awsproto.Invalid("ValidationException", errs)
 }
 
 // Serve answers one JSON 1.1 request.
 func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, req *awsproto.Request) string {
-	op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
-	if r.Method != http.MethodPost || !ok {
-		h.Fail(w, r, req, &awsproto.Error{Code: "UnknownOperationException", Status: http.StatusBadRequest,
-			Message: "No Systems Manager operation matches " + r.Method + " " + r.Header.Get("X-Amz-Target")})
-		return "-"
-	}
-	if op != "GetParameters" {
-		h.Fail(w, r, req, &awsproto.Error{Code: "UnknownOperationException", Status: http.StatusBadRequest,
-			Message: "amplifylite serves only GetParameters of Systems Manager, not " + op})
-		return op
+	op, e := h.Op(r)
+	if e == nil && op != "GetParameters" {
+		e = h.Unserved(op, "GetParameters")
 	}
 	var in getParametersInput
-	if len(bytes.TrimSpace(req.Body)) > 0 {
-		if err := json.Unmarshal(req.Body, &in); err != nil {
-			h.Fail(w, r, req, &awsproto.Error{Code: "SerializationException", Status: http.StatusBadRequest,
-				Message: "The request body is not a valid JSON object: " + err.Error()})
-			return op
-		}
+	if e == nil {
+		e = h.Decode(req.Body, &in)
+	}
+	if e != nil {
+		h.Fail(w, r, req, e)
+		return op
 	}
 	if e := in.validate(); e != nil {
 		h.Fail(w, r, req, e)
 		return op
 	}
-	found, err := h.svc.EnvParameters(r.Context(), req.Partition, in.Names)
+	found, err := h.Svc.EnvParameters(r.Context(), req.Partition, in.Names)
 	if err != nil {
-		h.Fail(w, r, req, awsproto.Internal(h.log, req.RequestID, err))
+		h.Fail(w, r, req, awsproto.Internal(h.Log, req.RequestID, err))
 		return op
 	}
 	out := getParametersOutput{InvalidParameters: []string{}, Parameters: []parameter{}}
@@ -130,21 +107,6 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, req *awsproto.Re
 			Name: name, Type: "String", Value: ep.Value, Version: 1,
 		})
 	}
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	awsproto.WriteJSON(w, http.StatusOK, out)
+	h.Write(w, out, nil)
 	return op
-}
-
-// Fail answers a refused request in JSON 1.1.
-func (h *Handler) Fail(w http.ResponseWriter, _ *http.Request, _ *awsproto.Request, e *awsproto.Error) {
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	awsproto.WriteJSONError(w, e)
-}
-
-// Operation names a request's operation: its X-Amz-Target's.
-func (h *Handler) Operation(r *http.Request, _ []byte) string {
-	if op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), targetPrefix); ok {
-		return op
-	}
-	return "-"
 }
