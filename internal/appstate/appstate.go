@@ -30,13 +30,20 @@ const UIBuilderPrefix = "/app/"
 type Handler struct {
 	svc *backend.Service
 	log *slog.Logger
+	// protected: accounts are kept apart (--credentials). AppState is
+	// unsigned, so it cannot tell whose request it is: a sandbox's schema
+	// (an app's API schema) is then not handed to anyone who names the app.
+	protected bool
 }
 
 var _ awsproto.Handler = (*Handler)(nil)
 
 // New returns the AppState handler on svc; log receives internal errors.
-func New(svc *backend.Service, log *slog.Logger) *Handler {
-	return &Handler{svc: svc, log: log}
+// With protected (accounts kept apart by --credentials), GET
+// /AppState/{sandboxId} answers no schema: an app that would be a sandbox
+// is "not found" to unsigned callers.
+func New(svc *backend.Service, log *slog.Logger, protected bool) *Handler {
+	return &Handler{svc: svc, log: log, protected: protected}
 }
 
 // Serve answers an AppState request.
@@ -77,7 +84,7 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request, req *awsproto.Re
 	switch {
 	case err != nil:
 		h.internal(w, req, err)
-	case !sb.Found:
+	case !sb.Found, sb.AppID == "" && h.protected:
 		awsproto.WriteJSON(w, http.StatusNotFound, map[string]string{"message": "Requested app was not found"})
 	case sb.AppID != "":
 		awsproto.WriteJSON(w, http.StatusOK, map[string]string{"appId": sb.AppID})

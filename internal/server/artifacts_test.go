@@ -16,6 +16,7 @@ import (
 
 	"github.com/amplifylite/amplifylite/internal/backend"
 	"github.com/amplifylite/amplifylite/internal/sigv4"
+	"github.com/amplifylite/amplifylite/internal/store/sqlite"
 )
 
 // callJSON calls a REST-JSON service as key with body encoded, and decodes
@@ -384,6 +385,29 @@ func TestCloudFormation_DescribesTheEnvironment(t *testing.T) {
 	}
 }
 
+// TestAppState_SandboxSchemaWhenOpen: without --credentials (one shared
+// account, nothing to keep apart) an app without an Admin UI config is a
+// sandbox whose schema AppState serves, for `amplify pull --sandboxId`.
+func TestAppState_SandboxSchemaWhenOpen(t *testing.T) {
+	opts := DefaultOptions()
+	opts.Listen, opts.DataDir, opts.JobDuration = "127.0.0.1:0", sqlite.Memory, 0
+	s, err := Start(context.Background(), opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	buildBackend(t, s.URL, &keyA, "sandboxapp", "dev")
+	resp, err := http.Get(s.URL + "/AppState/sandboxapp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if schema, _ := jsonOf(t, string(b))["schema"].(string); resp.StatusCode != 200 || !strings.Contains(schema, "type Todo") {
+		t.Errorf("sandbox schema: %d %s", resp.StatusCode, b)
+	}
+}
+
 func TestAppState_AdminUIAndSandboxes(t *testing.T) {
 	s := startSigned(t)
 	appState := func(path string) (int, map[string]any) {
@@ -399,8 +423,10 @@ func TestAppState_AdminUIAndSandboxes(t *testing.T) {
 	if code, out := appState("/AppState/?appId=studioapp"); code != 200 || len(out) != 0 {
 		t.Errorf("without Admin UI: %d %v", code, out)
 	}
-	if code, out := appState("/AppState/studioapp"); code != 200 || !strings.Contains(out["schema"].(string), "type Todo") {
-		t.Errorf("sandbox schema: %d %v", code, out)
+	// Accounts are kept apart and AppState is unsigned: an app's schema is
+	// not handed to whoever names the app (the open server's test below).
+	if code, out := appState("/AppState/studioapp"); code != 404 || out["message"] != "Requested app was not found" {
+		t.Errorf("sandbox schema on a server keeping accounts apart: %d %v", code, out)
 	}
 	job(t, s.URL, &keyA, "studioapp", "dev", "/backend/studioapp/config", map[string]any{"backendManagerAppId": "studio-manager-1"})
 	code, out := appState("/AppState/?appId=studioapp")

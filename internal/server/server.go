@@ -116,7 +116,7 @@ func Start(ctx context.Context, opts Options, log *slog.Logger) (*Server, error)
 	s.URL, s.Service, s.Runner, s.Control, s.cancel = "http://"+ln.Addr().String(), svc, jobs.New(svc, log), ctl, cancel
 	apiOpts := httpapi.Options{Region: opts.Region, Logger: log, ReadTimeout: opts.ReadTimeout,
 		Control: ctl, Faults: ctl.Inject, Observe: ctl.Observe}
-	apiOpts.Services, apiOpts.Public = services(svc, log)
+	apiOpts.Services, apiOpts.Public = services(svc, log, len(opts.Credentials) > 0)
 	if len(opts.Credentials) > 0 {
 		apiOpts.Verifier = sigv4.NewVerifier(opts.Credentials, nil)
 	}

@@ -17,8 +17,9 @@ import (
 )
 
 // services returns the AWS services served beside AmplifyBackend, by
-// signing name, and the public ones, by path prefix.
-func services(svc *backend.Service, log *slog.Logger) (signed, public map[string]awsproto.Handler) {
+// signing name, and the public ones, by path prefix; protected: accounts
+// are kept apart (--credentials).
+func services(svc *backend.Service, log *slog.Logger, protected bool) (signed, public map[string]awsproto.Handler) {
 	signed = map[string]awsproto.Handler{
 		sts.SigningName:               sts.Handler{},
 		amplifyhosting.SigningName:    hosting.New(svc, log),
@@ -30,7 +31,7 @@ func services(svc *backend.Service, log *slog.Logger) (signed, public map[string
 		ssm.SigningName:               ssm.New(svc, log),
 	}
 	public = map[string]awsproto.Handler{
-		appstate.Prefix:          appstate.New(svc, log),
+		appstate.Prefix:          appstate.New(svc, log, protected),
 		appstate.UIBuilderPrefix: appstate.UIBuilder{},
 	}
 	return signed, public

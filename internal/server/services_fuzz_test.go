@@ -29,7 +29,7 @@ func FuzzServices(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	signed, public := services(svc, slog.New(slog.DiscardHandler))
+	signed, public := services(svc, slog.New(slog.DiscardHandler), false)
 	h := httpapi.New(svc, httpapi.Options{Services: signed, Public: public})
 	do := func(service, method, path, body string) *httptest.ResponseRecorder {
 		r := httptest.NewRequest(method, "http://127.0.0.1:4750/", strings.NewReader(body))
