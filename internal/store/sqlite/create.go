@@ -122,11 +122,8 @@ func buildLatest(ctx context.Context, tx *sql.Tx, latest int) error {
 // which one read checks; any other database is first switched to WAL,
 // migrated (see migrate for backup) and given a secret.
 func load(ctx context.Context, c sqlConn, ms []record.Migration, backup func(version int) string) ([]byte, error) {
-	var v sql.NullInt64
-	var secret []byte
-	err := c.QueryRowContext(ctx, `SELECT (SELECT max(version) FROM schema_migrations),
-		(SELECT value FROM meta WHERE key = 'secret')`).Scan(&v, &secret)
-	if err == nil && v.Int64 == int64(len(ms)) && secret != nil {
+	secret, ok, err := latest(ctx, c, ms)
+	if ok {
 		return secret, nil
 	}
 	if _, err := c.ExecContext(ctx, `PRAGMA journal_mode=WAL`); err != nil {
@@ -139,6 +136,16 @@ func load(ctx context.Context, c sqlConn, ms []record.Migration, backup func(ver
 		return nil, fmt.Errorf("secret: %w", err)
 	}
 	return secret, nil
+}
+
+// latest returns the secret of a database whose schema is the last of ms
+// (ok), which one read checks; not ok for any other database, with the
+// read's error if it failed.
+func latest(ctx context.Context, c sqlConn, ms []record.Migration) (secret []byte, ok bool, err error) {
+	var v sql.NullInt64
+	err = c.QueryRowContext(ctx, `SELECT (SELECT max(version) FROM schema_migrations),
+		(SELECT value FROM meta WHERE key = 'secret')`).Scan(&v, &secret)
+	return secret, err == nil && v.Int64 == int64(len(ms)) && secret != nil, err
 }
 
 // ensureSecret creates the database's secret on first use and returns it.
