@@ -15,6 +15,7 @@ type fakeFinisher struct {
 	failures int
 	rounds   int
 	next     time.Time // NextDue's answer; zero = none
+	nextErr  error     // NextDue's error
 	wake     chan struct{}
 }
 
@@ -31,7 +32,7 @@ func (f *fakeFinisher) FinishDueJobs(ctx context.Context) (int, error) {
 func (f *fakeFinisher) NextDue(context.Context) (time.Time, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.next, !f.next.IsZero(), nil
+	return f.next, !f.next.IsZero(), f.nextErr
 }
 
 func (f *fakeFinisher) Woken() <-chan struct{} { return f.wake }
@@ -252,5 +253,57 @@ func TestRun_WakeUpsForLaterJobsNeedNoRound(t *testing.T) {
 	case <-waits:
 	case <-time.After(5 * time.Second):
 		t.Fatal("no round after a plain wake-up")
+	}
+}
+
+func TestFirstWait_UntilTheFirstDueJob(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		next  time.Time
+		err   error
+		least time.Duration
+		most  time.Duration
+	}{
+		{"no running job", time.Time{}, nil, 10 * time.Minute, 10 * time.Minute},
+		{"one due after MaxSleep", time.Now().Add(time.Hour), nil, 10 * time.Minute, 10 * time.Minute},
+		{"one due in a minute", time.Now().Add(time.Minute), nil, 50 * time.Second, time.Minute},
+		{"one overdue", time.Now().Add(-time.Minute), nil, 0, 0},
+		{"the store failing", time.Time{}, errors.New("disk I/O error"), 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := New(&fakeFinisher{next: tc.next, nextErr: tc.err}, nil)
+			r.MaxSleep = 10 * time.Minute
+			if got := r.FirstWait(context.Background()); got < tc.least || got > tc.most {
+				t.Errorf("FirstWait = %v, want between %v and %v", got, tc.least, tc.most)
+			}
+		})
+	}
+}
+
+// TestRunAfter_FirstRoundWaits: no round before the first wait ends, unless
+// a job created meanwhile is due sooner.
+func TestRunAfter_FirstRoundWaits(t *testing.T) {
+	f := &dueFinisher{fakeFinisher: fakeFinisher{wake: make(chan struct{}), next: time.Now().Add(time.Hour)}}
+	r := New(f, nil)
+	r.MaxSleep = 10 * time.Minute
+	waits := make(chan time.Duration, 10)
+	r.waited = func(d time.Duration) { waits <- d }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); r.RunAfter(ctx, 10*time.Minute) }()
+	defer func() { cancel(); <-done }()
+	f.wakeFor(time.Now().Add(time.Hour)) // after the first round: no round
+	time.Sleep(20 * time.Millisecond)
+	if n := f.roundsSoFar(); n != 0 {
+		t.Fatalf("%d rounds before the first wait ended, want 0", n)
+	}
+	f.wakeFor(time.Now().Add(50 * time.Millisecond)) // before it: the round moves there
+	select {
+	case <-waits:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no round at the new job's due time")
+	}
+	if n := f.roundsSoFar(); n != 1 {
+		t.Fatalf("%d rounds, want 1", n)
 	}
 }
