@@ -19,13 +19,20 @@ import (
 
 // create makes a new database at path unless a file is there, and returns
 // its secret. It builds it in a temporary file without journal or syncs
-// (schema, migrations and secret in one transaction, then the switch to
-// WAL), syncs that file once and links it into place, then syncs the
-// directory: two fsyncs instead of the nine that building it in place
-// costs. When another process links its database first, or links are not
-// supported, create returns no secret and Open loads (or builds) the
-// database at path. A crash leaves at most a stray path.new-* file, never
-// a partial database at path.
+// (schema, versions and secret in one transaction, then the switch to WAL),
+// syncs that file once and links it into place: one fsync instead of the
+// nine that building it in place costs. When another process links its
+// database first, or links are not supported, create returns no secret and
+// Open loads (or builds) the database at path. A crash leaves at most a
+// stray path.new-* file, never a partial database at path.
+//
+// The directory is not synced here: the link needs to be on disk only once
+// a write is acknowledged, and the write's commit makes it so. SQLite's unix
+// VFS opens a new WAL with a directory sync pending, and its first sync (the
+// first commit, synchronous=FULL) fsyncs the directory too, before the
+// commit returns (seen with strace: fsync of the WAL, then of the
+// directory). A crash before the first write may lose the new, empty
+// database; the next start makes another.
 func create(ctx context.Context, path string, ms []record.Migration) ([]byte, error) {
 	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
 		return nil, nil // there, or an error that opening it will report
@@ -50,7 +57,7 @@ func create(ctx context.Context, path string, ms []record.Migration) ([]byte, er
 	if err := os.Link(tmp, path); err != nil {
 		return nil, nil
 	}
-	return secret, syncFile(dir)
+	return secret, nil
 }
 
 // buildFile builds a complete database in WAL mode in the empty file path
