@@ -43,11 +43,7 @@ var schemaV1 = record.Migration{
 		PRIMARY KEY (account, region, app_id, env, kind, name)
 	) WITHOUT ROWID`,
 	`CREATE TABLE jobs (
-		account TEXT NOT NULL, region TEXT NOT NULL, app_id TEXT NOT NULL, job_id TEXT NOT NULL,
-		created INTEGER NOT NULL,
-		status  TEXT NOT NULL,
-		due     INTEGER NOT NULL,
-		data    TEXT NOT NULL,
+		` + jobsColumnsV1 + `
 		UNIQUE (account, region, app_id, job_id)
 	)`,
 	// DueJobs and NextDue scan only running jobs, soonest first.
@@ -78,6 +74,13 @@ var schemaV1 = record.Migration{
 		data TEXT NOT NULL
 	) WITHOUT ROWID`,
 }
+
+// jobsColumnsV1 are the jobs table's columns in schemaV1.
+const jobsColumnsV1 = `account TEXT NOT NULL, region TEXT NOT NULL, app_id TEXT NOT NULL, job_id TEXT NOT NULL,
+		created INTEGER NOT NULL,
+		status  TEXT NOT NULL,
+		due     INTEGER NOT NULL,
+		data    TEXT NOT NULL,`
 
 // jobPayloads (version 2) moves each job's payload out of its JSON
 // document into a column of its own, which listings do not read (NULL when
@@ -110,11 +113,7 @@ var schema = record.Migration{
 	schemaV1[4], // resources
 	// jobs with jobPayloads' columns, in the order ALTER TABLE appends them.
 	`CREATE TABLE jobs (
-		account TEXT NOT NULL, region TEXT NOT NULL, app_id TEXT NOT NULL, job_id TEXT NOT NULL,
-		created INTEGER NOT NULL,
-		status  TEXT NOT NULL,
-		due     INTEGER NOT NULL,
-		data    TEXT NOT NULL,
+		` + jobsColumnsV1 + `
 		updated INTEGER NOT NULL DEFAULT 0,
 		payload TEXT,
 		UNIQUE (account, region, app_id, job_id)
