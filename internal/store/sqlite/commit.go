@@ -15,9 +15,28 @@ import (
 // next in the same transaction; the caller that finds nobody queued (or the
 // batch full) commits and tells every member the outcome. A lone writer
 // never waits for company, and each fn runs on its caller's goroutine.
+//
+// Pipelining (file databases): the writer connection runs with
+// synchronous=NORMAL, so a COMMIT only appends the batch's frames to the WAL,
+// and the store then syncs the WAL itself (sync.go) before it tells the
+// members their writes are kept. The writer is free again as soon as the
+// COMMIT returns: the next batch runs its statements while the previous one's
+// fsync is in flight. It does not commit before that fsync has ended; until
+// then it stays open ("parked") and takes every caller that arrives, so one
+// fsync covers everything that queued during the one before. Two things
+// follow, and the crash tests (crash_test.go) hold the store to them:
+//   - acknowledged still means on disk: an Update returns nil only after an
+//     fsync that began after its COMMIT;
+//   - at most one committed transaction is not yet on disk at any moment, so
+//     the WAL a power cut leaves has at most one commit frame after the last
+//     synced one, which is what walDamage's proof of damage relies on.
+// A committed, not yet synced transaction is visible to readers for the
+// duration of one fsync; a power cut in that window loses it, and with it
+// nothing that was acknowledged.
 
 // Default limits of one batch: it takes no more callers once it has
-// maxBatch or has been open for maxBatchTime.
+// maxBatch or has been open for maxBatchTime (a parked batch takes callers
+// until its COMMIT, up to maxBatch).
 const (
 	maxBatch     = 128
 	maxBatchTime = 5 * time.Millisecond
@@ -55,9 +74,10 @@ type call struct {
 // once fn's writes are durably committed, and otherwise an error with none
 // of them kept: fn's own error unchanged, ctx.Err() when ctx ends before fn
 // returns (fn does not run if it ended before its turn), or the failure of
-// the shared COMMIT. If fn panics, its writes are rolled back, the rest of
-// the batch goes on, and the panic continues in the caller. fn's statements
-// are not interrupted by ctx, so as not to abort the whole batch.
+// the shared COMMIT or of the fsync after it. If fn panics, its writes are
+// rolled back, the rest of the batch goes on, and the panic continues in the
+// caller. fn's statements are not interrupted by ctx, so as not to abort the
+// whole batch.
 func (s *Store) Update(ctx context.Context, fn func(backend.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -79,13 +99,16 @@ func (s *Store) Update(ctx context.Context, fn func(backend.Tx) error) error {
 }
 
 // wait returns when c holds the writer, with the batch to join (nil: begin
-// one), or with ctx's error if ctx ends while c is still queued.
+// one), or with ctx's error if ctx ends while c is still queued. A free
+// writer with a parked batch hands over that batch.
 func (s *Store) wait(ctx context.Context, c *call) (*batch, error) {
 	s.mu.Lock()
 	if !s.busy {
 		s.busy = true
+		b := s.parked
+		s.parked = nil
 		s.mu.Unlock()
-		return nil, nil
+		return b, nil
 	}
 	s.queue = append(s.queue, c)
 	s.mu.Unlock()
@@ -104,9 +127,13 @@ func (s *Store) wait(ctx context.Context, c *call) (*batch, error) {
 	return <-c.turn, nil // already handed the writer: apply sees ctx's error
 }
 
-// begin takes the writer's connection and opens a batch on it.
+// begin takes the writer's connection and opens a batch on it. Once a sync
+// of the WAL has failed, the batch is lost from the start.
 func (s *Store) begin() *batch {
 	b := &batch{s: s, start: time.Now()}
+	if b.err = s.syncFailure(); b.err != nil {
+		return b
+	}
 	if b.c, b.err = s.writer.get(context.Background()); b.err != nil {
 		return b
 	}
@@ -184,17 +211,45 @@ func (b *batch) fail(err error) error {
 	return b.err
 }
 
-// pass hands the writer to the next queued caller: into b while b can take
-// more, else after ending b. With nobody queued the writer becomes free.
+// open reports whether b can take another caller now.
+func (s *Store) open(b *batch) bool {
+	return b.err == nil && b.n < s.maxBatch && time.Since(b.start) < s.maxBatchTime
+}
+
+// pass hands the writer on after a caller's turn in b: to the next queued
+// caller, into b while b can take more; else, while the previous batch's
+// fsync is in flight, it parks b for the callers still to come; else it ends
+// b (after that fsync, if it must wait for one) and hands the writer to the
+// next queued caller, or frees it.
 func (s *Store) pass(b *batch) {
 	s.mu.Lock()
-	if len(s.queue) > 0 && b.err == nil && b.n < s.maxBatch && time.Since(b.start) < s.maxBatchTime {
+	if len(s.queue) > 0 && s.open(b) {
 		next := s.pop()
 		s.mu.Unlock()
 		next.turn <- b
 		return
 	}
+	if b.err == nil {
+		if s.syncing && len(s.queue) == 0 && b.n < s.maxBatch {
+			s.parked = b
+			s.busy = false
+			s.mu.Unlock()
+			return
+		}
+		for s.syncing { // full or too old: commit once the fsync before it ends
+			done := s.synced
+			s.mu.Unlock()
+			<-done
+			s.mu.Lock()
+		}
+	}
 	s.mu.Unlock()
+	s.finish(b)
+}
+
+// finish ends b, whose caller holds the writer, then hands the writer to the
+// next queued caller (who begins a batch) or frees it.
+func (s *Store) finish(b *batch) {
 	s.end(b)
 	s.mu.Lock()
 	if len(s.queue) == 0 {
@@ -215,8 +270,9 @@ func (s *Store) pop() *call {
 	return c
 }
 
-// end commits b, or rolls it back once lost, tells the waiting callers the
-// outcome and gives the connection back.
+// end commits b, or rolls it back once lost, and gives the connection back.
+// A committed batch of a file database is handed to a WAL sync that tells
+// its members the outcome; otherwise they are told here.
 func (s *Store) end(b *batch) {
 	err := b.err
 	start := time.Now()
@@ -224,9 +280,6 @@ func (s *Store) end(b *batch) {
 		if err = b.exec(qCommit); err != nil {
 			err = fmt.Errorf("commit: %w", err)
 		}
-	}
-	if s.OnCommit != nil {
-		s.OnCommit(time.Since(start), b.n, err)
 	}
 	s.batches.Add(1)
 	broken := false
@@ -236,10 +289,48 @@ func (s *Store) end(b *batch) {
 		// database lives in its only connection, which is kept.
 		broken = s.path != Memory
 	}
-	for _, c := range b.waiting {
-		c.done <- err
-	}
 	if b.c != nil {
 		s.writer.put(b.c, broken)
 	}
+	if err == nil && s.wal != nil {
+		s.mu.Lock()
+		s.syncing = true
+		s.synced = make(chan struct{})
+		s.mu.Unlock()
+		s.syncs.Add(1)
+		go s.syncBatch(b, start)
+		return
+	}
+	s.tell(b, start, err)
+}
+
+// tell reports b's outcome to the commit hook and to its waiting members.
+func (s *Store) tell(b *batch, start time.Time, err error) {
+	if s.OnCommit != nil {
+		s.OnCommit(time.Since(start), b.n, err)
+	}
+	for _, c := range b.waiting {
+		c.done <- err
+	}
+}
+
+// syncBatch syncs the WAL that b's COMMIT appended to, tells b's members,
+// and then commits the batch parked meanwhile, if any (which starts the next
+// sync).
+func (s *Store) syncBatch(b *batch, start time.Time) {
+	defer s.syncs.Done()
+	err := s.syncWAL()
+	s.tell(b, start, err)
+	s.mu.Lock()
+	s.syncing = false
+	close(s.synced)
+	next := s.parked
+	if next == nil {
+		s.mu.Unlock()
+		return
+	}
+	s.parked = nil
+	s.busy = true
+	s.mu.Unlock()
+	s.finish(next)
 }
