@@ -40,6 +40,8 @@ import (
 const (
 	maxBatch     = 128
 	maxBatchTime = 5 * time.Millisecond
+	minLinger    = 200 * time.Microsecond
+	maxLinger    = time.Millisecond
 )
 
 // Statements of the group commit protocol.
@@ -233,6 +235,10 @@ func (s *Store) pass(b *batch) {
 		if s.syncing && len(s.queue) == 0 && b.n < s.maxBatch {
 			s.parked = b
 			s.busy = false
+			if s.lingering != nil && b.n >= s.lingerFor {
+				close(s.lingering)
+				s.lingering = nil
+			}
 			s.mu.Unlock()
 			return
 		}
@@ -319,8 +325,13 @@ func (s *Store) tell(b *batch, start time.Time, err error) {
 // sync).
 func (s *Store) syncBatch(b *batch, start time.Time) {
 	defer s.syncs.Done()
+	t0 := time.Now()
 	err := s.syncWAL()
+	took := time.Since(t0)
 	s.tell(b, start, err)
+	if err == nil && len(b.waiting) > 1 {
+		s.linger(len(b.waiting), took)
+	}
 	s.mu.Lock()
 	s.syncing = false
 	close(s.synced)
@@ -333,4 +344,33 @@ func (s *Store) syncBatch(b *batch, start time.Time) {
 	s.busy = true
 	s.mu.Unlock()
 	s.finish(next)
+}
+
+// linger holds the next COMMIT back a little after an fsync that
+// acknowledged n > 1 members, for them to come back with their next writes:
+// concurrent clients otherwise settle into cohorts that alternate between
+// the open batch and the fsync (or a lone returning writer commits at once
+// and the rest follow it), each cohort paying an fsync of its own. While it
+// waits, the fsync counts as in flight, so batches park instead of
+// committing. It ends when the parked batch has n more members than it had,
+// or after as long as the fsync took (at least minLinger, at most
+// maxLinger).
+func (s *Store) linger(n int, took time.Duration) {
+	s.mu.Lock()
+	base := 0
+	if s.parked != nil {
+		base = s.parked.n
+	}
+	ch := make(chan struct{})
+	s.lingering, s.lingerFor = ch, base+n
+	s.mu.Unlock()
+	t := time.NewTimer(min(max(took, minLinger), maxLinger))
+	select {
+	case <-ch:
+	case <-t.C:
+	}
+	t.Stop()
+	s.mu.Lock()
+	s.lingering = nil
+	s.mu.Unlock()
 }

@@ -45,8 +45,12 @@ type Store struct {
 	parked  *batch        // open, waiting for the fsync in flight to end before its COMMIT
 	syncing bool          // a committed batch's WAL fsync is in flight
 	synced  chan struct{} // closed when that fsync ends
-	syncs   sync.WaitGroup
-	batches atomic.Int64
+	// lingering, while an fsync's members are awaited back (linger), is
+	// closed once the parked batch has lingerFor members.
+	lingering chan struct{}
+	lingerFor int
+	syncs     sync.WaitGroup
+	batches   atomic.Int64
 
 	wal *walSyncer // nil in memory mode
 

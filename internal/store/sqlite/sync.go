@@ -29,9 +29,9 @@ type walSyncer struct {
 	fi   fs.FileInfo
 	fail error // the first failure: nothing is acknowledged after it
 
-	// before, set by tests only, runs before each fsync with the WAL's path;
-	// an error it returns is the sync's.
-	before func(path string) error
+	// before and after, set by tests only, run around each fsync with the
+	// WAL's path; an error before returns is the sync's.
+	before, after func(path string) error
 }
 
 // errSyncFailed wraps the failure of a WAL sync. After one, the store takes
@@ -83,7 +83,13 @@ func (w *walSyncer) flush() error {
 			return err
 		}
 	}
-	return w.f.Sync()
+	if err := w.f.Sync(); err != nil {
+		return err
+	}
+	if w.after != nil {
+		return w.after(w.path)
+	}
+	return nil
 }
 
 // syncFailed returns the failure that stopped the syncer, or nil.
