@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 )
 
 // walSyncer makes what COMMITs appended to the WAL durable: the writer runs
@@ -24,10 +25,13 @@ import (
 type walSyncer struct {
 	path string
 
-	mu   sync.Mutex // one sync at a time; guards f and fi
-	f    *os.File
-	fi   fs.FileInfo
-	fail error // the first failure: nothing is acknowledged after it
+	mu sync.Mutex // one sync at a time; guards f and fi
+	f  *os.File
+	fi fs.FileInfo
+
+	// failed holds the first failure: nothing is acknowledged after it. It
+	// is read without mu, by writers that must not wait for an fsync.
+	failed atomic.Pointer[error]
 
 	// before and after, set by tests only, run around each fsync with the
 	// WAL's path; an error before returns is the sync's.
@@ -44,12 +48,13 @@ var errSyncFailed = errors.New("syncing the write-ahead log failed; the database
 func (w *walSyncer) sync() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.fail != nil {
-		return w.fail
+	if err := w.syncFailed(); err != nil {
+		return err
 	}
 	if err := w.flush(); err != nil {
-		w.fail = fmt.Errorf("%w: %w", errSyncFailed, err)
-		return w.fail
+		err = fmt.Errorf("%w: %w", errSyncFailed, err)
+		w.failed.Store(&err)
+		return err
 	}
 	return nil
 }
@@ -94,9 +99,10 @@ func (w *walSyncer) flush() error {
 
 // syncFailed returns the failure that stopped the syncer, or nil.
 func (w *walSyncer) syncFailed() error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.fail
+	if err := w.failed.Load(); err != nil {
+		return *err
+	}
+	return nil
 }
 
 func (w *walSyncer) closeFile() {
