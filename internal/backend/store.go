@@ -9,7 +9,11 @@ import (
 // Store keeps the state of every partition. Each call of Update runs fn in one
 // serialisable read-write transaction that is durable when Update returns nil;
 // when fn returns an error nothing it wrote is kept. View runs fn read-only.
-// fn must not call the Store itself (that may deadlock). Times given to a
+// An Update's fn must be re-runnable: it acts only through the Tx, and a
+// store may run it more than once for one Update (PostgreSQL after a
+// serialization failure, SQLite to undo a failed neighbour in a group
+// commit); only its last run counts. fn must not call the Store itself
+// (that may deadlock). Times given to a
 // Store have millisecond precision (the domain truncates them), which is what
 // page cursors carry.
 type Store interface {
