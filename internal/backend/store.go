@@ -75,6 +75,9 @@ type Tx interface {
 
 	Token(p Partition, appID, sessionID string) (*Token, error)
 	PutToken(p Partition, t *Token) error
+	// AddToken stores t if its app exists (one statement instead of
+	// AppExists and PutToken) and reports whether it did.
+	AddToken(p Partition, t *Token) (bool, error)
 	DeleteToken(p Partition, appID, sessionID string) error
 
 	// Buckets lists the partition's buckets and the shared ones, by name.
