@@ -239,6 +239,9 @@ func TestSync_FailureStopsWrites(t *testing.T) {
 	if err := s.Update(context.Background(), putApp("a")); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.WriteFailure(); err != nil {
+		t.Fatalf("WriteFailure before any failure = %v", err)
+	}
 	eio := errors.New("input/output error")
 	s.wal.before = func(string) error { return eio }
 	err = s.Update(context.Background(), putApp("b"))
@@ -251,6 +254,9 @@ func TestSync_FailureStopsWrites(t *testing.T) {
 	}
 	if hasApp(t, s, "c") {
 		t.Error("an Update refused after the failed sync was kept")
+	}
+	if err := s.WriteFailure(); !errors.Is(err, errSyncFailed) {
+		t.Errorf("WriteFailure = %v, want the sync's failure (health reports it)", err)
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)

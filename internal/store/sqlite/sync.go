@@ -127,6 +127,10 @@ func (s *Store) syncWAL() error {
 	return s.wal.sync()
 }
 
+// WriteFailure returns why the store takes no more writes (a WAL sync
+// failed), or nil. The server's health check reports it.
+func (s *Store) WriteFailure() error { return s.syncFailure() }
+
 // syncFailure returns the failure of an earlier WAL sync, which stops writes.
 func (s *Store) syncFailure() error {
 	if s.wal == nil {
