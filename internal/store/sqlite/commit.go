@@ -370,20 +370,24 @@ func (s *Store) pop() *call {
 	return c
 }
 
-// end commits b, or rolls it back once lost, and gives the connection back.
+// end commits b, or rolls it back once lost or when no member kept
+// anything, and gives the connection back.
 // A committed batch of a file database is handed to a WAL sync that tells
 // its members the outcome; otherwise they are told here.
 func (s *Store) end(b *batch) {
 	err := b.err
 	start := time.Now()
-	if err == nil {
+	// A batch none of whose members kept anything rolls back: nothing to
+	// write or sync.
+	kept := err == nil && len(b.waiting) > 0
+	if kept {
 		if err = b.exec(qCommit); err != nil {
 			err = fmt.Errorf("commit: %w", err)
 		}
 	}
 	s.batches.Add(1)
 	broken := false
-	if err != nil && b.begun && b.exec(qRollback) != nil && b.exec(qRollback) != nil {
+	if (!kept || err != nil) && b.begun && b.exec(qRollback) != nil && b.exec(qRollback) != nil {
 		// Failing that twice, the transaction's state is unknown: a file's
 		// connection is dropped (a new one starts clean), but an in-memory
 		// database lives in its only connection, which is kept.
@@ -392,7 +396,7 @@ func (s *Store) end(b *batch) {
 	if b.c != nil {
 		s.writer.put(b.c, broken)
 	}
-	if err == nil && s.wal != nil {
+	if kept && err == nil && s.wal != nil {
 		s.mu.Lock()
 		s.syncing = true
 		s.synced = make(chan struct{})

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -272,5 +273,33 @@ func TestSync_FailureStopsWrites(t *testing.T) {
 	}
 	if err := s.Update(context.Background(), putApp("d")); err != nil {
 		t.Fatalf("Update after reopening: %v", err)
+	}
+}
+
+// TestSync_NothingKeptNothingSynced: a batch whose members all failed rolls
+// back and costs no fsync.
+func TestSync_NothingKeptNothingSynced(t *testing.T) {
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var syncs atomic.Int32
+	s.wal.before = func(string) error { syncs.Add(1); return nil }
+	refused := errors.New("refused")
+	if err := s.Update(context.Background(), func(tx backend.Tx) error { putApp("x")(tx); return refused }); !errors.Is(err, refused) {
+		t.Fatalf("Update = %v", err)
+	}
+	if n := syncs.Load(); n != 0 {
+		t.Errorf("%d syncs for a batch that kept nothing", n)
+	}
+	if err := s.Update(context.Background(), putApp("y")); err != nil {
+		t.Fatal(err)
+	}
+	if n := syncs.Load(); n != 1 {
+		t.Errorf("%d syncs for one kept write, want 1", n)
+	}
+	if hasApp(t, s, "x") || !hasApp(t, s, "y") {
+		t.Error("wrong writes kept")
 	}
 }
