@@ -9,7 +9,11 @@ import (
 // Store keeps the state of every partition. Each call of Update runs fn in one
 // serialisable read-write transaction that is durable when Update returns nil;
 // when fn returns an error nothing it wrote is kept. View runs fn read-only.
-// fn must not call the Store itself (that may deadlock). Times given to a
+// An Update's fn must be re-runnable: it acts only through the Tx, and a
+// store may run it more than once for one Update (PostgreSQL after a
+// serialization failure, SQLite to undo a failed neighbour in a group
+// commit); only its last run counts. fn must not call the Store itself
+// (that may deadlock). Times given to a
 // Store have millisecond precision (the domain truncates them), which is what
 // page cursors carry.
 type Store interface {
@@ -71,6 +75,9 @@ type Tx interface {
 
 	Token(p Partition, appID, sessionID string) (*Token, error)
 	PutToken(p Partition, t *Token) error
+	// AddToken stores t if its app exists (one statement instead of
+	// AppExists and PutToken) and reports whether it did.
+	AddToken(p Partition, t *Token) (bool, error)
 	DeleteToken(p Partition, appID, sessionID string) error
 
 	// Buckets lists the partition's buckets and the shared ones, by name.

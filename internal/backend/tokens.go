@@ -12,10 +12,11 @@ func (s *Service) CreateToken(ctx context.Context, p Partition, in *ab.CreateTok
 	app := *in.AppId
 	t := &Token{AppID: app, SessionID: newID(), Code: challengeCode(), Expires: s.now().Add(s.cfg.TokenTTL)}
 	err := s.update(ctx, func(tx Tx) error {
-		if err := requireAppExists(tx, p, app); err != nil {
-			return err
+		ok, err := tx.AddToken(p, t)
+		if err == nil && !ok {
+			err = appNotFound(app)
 		}
-		return tx.PutToken(p, t)
+		return err
 	})
 	if err != nil {
 		return nil, err

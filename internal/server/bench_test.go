@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -173,7 +175,7 @@ func BenchmarkJobWrite(b *testing.B) {
 // request; run it with -cpu 1 to match bench/run.sh's one pinned core.
 func BenchmarkCreateTokenParallel(b *testing.B) {
 	api, _ := benchAPI(b)
-	b.SetParallelism((16 + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+	b.SetParallelism((benchConns + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
 	cpu0 := cpuTime(b)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -184,3 +186,11 @@ func BenchmarkCreateTokenParallel(b *testing.B) {
 	})
 	b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 }
+
+// benchConns is BenchmarkCreateTokenParallel's number of clients.
+var benchConns = func() int {
+	if n, err := strconv.Atoi(os.Getenv("BENCH_CONNS")); err == nil && n > 0 {
+		return n
+	}
+	return 16
+}()

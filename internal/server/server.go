@@ -187,6 +187,11 @@ func (s *Server) health(ctx context.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if st, ok := s.store.(interface{ WriteFailure() error }); ok {
+		if err := st.WriteFailure(); err != nil {
+			return nil, err // 503 until a restart: see sqlite's sync.go
+		}
+	}
 	h := map[string]string{"status": "ok", "version": version(), "store": s.store.Name(), "jobs": "ok"}
 	if ok, err := s.Runner.Health(); !ok {
 		h["jobs"], h["jobsError"] = "degraded", err.Error()

@@ -42,6 +42,9 @@ var dialect = record.Dialect{
 	Token: `SELECT data FROM tokens WHERE account = $1 AND region = $2 AND app_id = $3 AND session_id = $4`,
 	PutToken: `INSERT INTO tokens (account, region, app_id, session_id, data) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (account, region, app_id, session_id) DO UPDATE SET data = excluded.data`,
+	AddToken: `INSERT INTO tokens (account, region, app_id, session_id, data) SELECT $1, $2, $3, $4, $5::json
+		WHERE EXISTS (SELECT 1 FROM apps WHERE account = $1 AND region = $2 AND app_id = $3)
+		ON CONFLICT (account, region, app_id, session_id) DO UPDATE SET data = excluded.data`,
 	DeleteToken: `DELETE FROM tokens WHERE account = $1 AND region = $2 AND app_id = $3 AND session_id = $4`,
 
 	Buckets: `SELECT data FROM (

@@ -45,6 +45,15 @@ func (t *tx) Exec(q string, args ...any) error {
 	return t.check(err)
 }
 
+// ExecCount runs q and returns the rows it changed.
+func (t *tx) ExecCount(q string, args ...any) (int64, error) {
+	if t.readOnly {
+		return 0, record.ErrReadOnly
+	}
+	tag, err := t.tx.Exec(t.ctx, q, args...)
+	return tag.RowsAffected(), t.check(err)
+}
+
 // QueryRow runs q for one row.
 func (t *tx) QueryRow(q string, args ...any) record.Row {
 	return row{t, t.tx.QueryRow(t.ctx, q, args...)}

@@ -21,6 +21,9 @@ import (
 type DB interface {
 	// Exec runs a statement that writes.
 	Exec(q string, args ...any) error
+	// ExecCount runs a statement that writes and returns how many rows it
+	// inserted, updated or deleted.
+	ExecCount(q string, args ...any) (int64, error)
 	// QueryRow runs a query for one row; its Scan returns an error that
 	// matches sql.ErrNoRows when there is none.
 	QueryRow(q string, args ...any) Row
@@ -74,6 +77,9 @@ type Dialect struct {
 	// returns the first of a kind by name.
 	Resources, Resource, ResourceOfKind, PutResource, DeleteResource string
 	Token, PutToken, DeleteToken                                     string
+	// AddToken is PutToken's statement that writes only when the token's
+	// app exists; it takes the same arguments.
+	AddToken string
 	// Buckets lists the partition's buckets and the shared ones (account,
 	// region); EnsureSharedBucket takes (name, data).
 	Buckets, PutBucket, DeleteBucket, EnsureSharedBucket string
@@ -213,6 +219,19 @@ func (r Records) PutToken(p backend.Partition, tok *backend.Token) error {
 	c := *tok
 	c.Expires = c.Expires.UTC()
 	return r.put("put token", r.Dialect.PutToken, &c, p.Account, p.Region, c.AppID, c.SessionID)
+}
+
+// AddToken stores tok if its app exists, in one statement, and reports
+// whether it did.
+func (r Records) AddToken(p backend.Partition, tok *backend.Token) (bool, error) {
+	c := *tok
+	c.Expires = c.Expires.UTC()
+	data, err := json.Marshal(&c)
+	if err != nil {
+		return false, Wrap("add token", err)
+	}
+	n, err := r.DB.ExecCount(r.Dialect.AddToken, p.Account, p.Region, c.AppID, c.SessionID, data)
+	return n > 0, Wrap("add token", err)
 }
 
 func (r Records) DeleteToken(p backend.Partition, appID, sessionID string) error {

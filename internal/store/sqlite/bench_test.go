@@ -113,7 +113,7 @@ func BenchmarkUpdateParallel(b *testing.B) {
 			p := backend.Partition{Account: "123456789012", Region: "us-east-1"}
 			var n atomic.Int64
 			b.SetParallelism((writers + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
-			c0, t0 := cpuTime(), time.Now()
+			c0, t0, b0 := cpuTime(), time.Now(), sqlite.Batches(s)
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
@@ -131,6 +131,7 @@ func BenchmarkUpdateParallel(b *testing.B) {
 			el, c := time.Since(t0), cpuTime()-c0
 			b.ReportMetric(float64(b.N)/el.Seconds(), "writes/s")
 			b.ReportMetric(float64(c.Microseconds())/float64(b.N), "cpu-µs/write")
+			b.ReportMetric(float64(b.N)/float64(sqlite.Batches(s)-b0), "writes/commit")
 		})
 	}
 }

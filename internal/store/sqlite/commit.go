@@ -10,17 +10,39 @@ import (
 )
 
 // Group commit: concurrent Updates share one SQLite transaction, and so one
-// COMMIT and one fsync. The caller holding the writer runs its fn inside a
-// savepoint, then hands the writer to the next queued caller, whose fn runs
-// next in the same transaction; the caller that finds nobody queued (or the
-// batch full) commits and tells every member the outcome. A lone writer
-// never waits for company, and each fn runs on its caller's goroutine.
+// COMMIT and one fsync. The caller holding the writer runs its fn (see apply
+// for how a failed fn's writes are undone), then hands the writer to the next
+// queued caller, whose fn runs next in the same transaction; the caller that
+// finds nobody queued (or the batch full) commits and tells every member the
+// outcome. A lone writer never waits for company, and each fn runs on its
+// caller's goroutine (but for the rare runs again after a failure).
+//
+// Pipelining (file databases): the writer connection runs with
+// synchronous=NORMAL, so a COMMIT only appends the batch's frames to the WAL,
+// and the store then syncs the WAL itself (sync.go) before it tells the
+// members their writes are kept. The writer is free again as soon as the
+// COMMIT returns: the next batch runs its statements while the previous one's
+// fsync is in flight. It does not commit before that fsync has ended; until
+// then it stays open ("parked") and takes every caller that arrives, so one
+// fsync covers everything that queued during the one before. Two things
+// follow, and the crash tests (crash_test.go) hold the store to them:
+//   - acknowledged still means on disk: an Update returns nil only after an
+//     fsync that began after its COMMIT;
+//   - at most one committed transaction is not yet on disk at any moment, so
+//     the WAL a power cut leaves has at most one commit frame after the last
+//     synced one, which is what walDamage's proof of damage relies on.
+// A committed, not yet synced transaction is visible to readers for the
+// duration of one fsync; a power cut in that window loses it, and with it
+// nothing that was acknowledged.
 
 // Default limits of one batch: it takes no more callers once it has
-// maxBatch or has been open for maxBatchTime.
+// maxBatch or has been open for maxBatchTime (a parked batch takes callers
+// until its COMMIT, up to maxBatch).
 const (
 	maxBatch     = 128
 	maxBatchTime = 5 * time.Millisecond
+	minLinger    = 200 * time.Microsecond
+	maxLinger    = time.Millisecond
 )
 
 // Statements of the group commit protocol.
@@ -39,9 +61,19 @@ type batch struct {
 	c       *conn // nil when no connection could be had
 	begun   bool
 	start   time.Time
-	n       int     // callers that took a turn
-	waiting []*call // callers whose writes wait for the COMMIT
-	err     error   // set when the transaction is lost: it ends in ROLLBACK
+	n       int      // callers that took a turn
+	waiting []*call  // callers whose writes wait for the COMMIT
+	members []member // the callers of waiting that ran without a savepoint
+	guarded bool     // a member failed: the rest run in savepoints
+	err     error    // set when the transaction is lost: it ends in ROLLBACK
+}
+
+// member is a caller whose fn ran in a batch without a savepoint: what redo
+// needs to run it again.
+type member struct {
+	c   *call
+	ctx context.Context
+	fn  func(backend.Tx) error
 }
 
 // call is one Update in the queue.
@@ -55,9 +87,10 @@ type call struct {
 // once fn's writes are durably committed, and otherwise an error with none
 // of them kept: fn's own error unchanged, ctx.Err() when ctx ends before fn
 // returns (fn does not run if it ended before its turn), or the failure of
-// the shared COMMIT. If fn panics, its writes are rolled back, the rest of
-// the batch goes on, and the panic continues in the caller. fn's statements
-// are not interrupted by ctx, so as not to abort the whole batch.
+// the shared COMMIT or of the fsync after it. If fn panics, its writes are
+// rolled back, the rest of the batch goes on, and the panic continues in the
+// caller. fn's statements are not interrupted by ctx, so as not to abort the
+// whole batch.
 func (s *Store) Update(ctx context.Context, fn func(backend.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -79,13 +112,16 @@ func (s *Store) Update(ctx context.Context, fn func(backend.Tx) error) error {
 }
 
 // wait returns when c holds the writer, with the batch to join (nil: begin
-// one), or with ctx's error if ctx ends while c is still queued.
+// one), or with ctx's error if ctx ends while c is still queued. A free
+// writer with a parked batch hands over that batch.
 func (s *Store) wait(ctx context.Context, c *call) (*batch, error) {
 	s.mu.Lock()
 	if !s.busy {
 		s.busy = true
+		b := s.parked
+		s.parked = nil
 		s.mu.Unlock()
-		return nil, nil
+		return b, nil
 	}
 	s.queue = append(s.queue, c)
 	s.mu.Unlock()
@@ -104,9 +140,13 @@ func (s *Store) wait(ctx context.Context, c *call) (*batch, error) {
 	return <-c.turn, nil // already handed the writer: apply sees ctx's error
 }
 
-// begin takes the writer's connection and opens a batch on it.
+// begin takes the writer's connection and opens a batch on it. Once a sync
+// of the WAL has failed, the batch is lost from the start.
 func (s *Store) begin() *batch {
 	b := &batch{s: s, start: time.Now()}
+	if b.err = s.syncFailure(); b.err != nil {
+		return b
+	}
 	if b.c, b.err = s.writer.get(context.Background()); b.err != nil {
 		return b
 	}
@@ -118,8 +158,16 @@ func (s *Store) begin() *batch {
 	return b
 }
 
-// apply runs fn in a savepoint of b, rolled back unless fn succeeds, and
-// queues c for the COMMIT's outcome when fn's writes are kept.
+// apply runs fn in b and queues c for the COMMIT's outcome when fn's writes
+// are kept.
+//
+// Members run straight in the transaction, without a savepoint each (a
+// SAVEPOINT and its RELEASE cost about as much as a small write). When a
+// member's fn fails or panics, whatever it wrote is undone with the whole
+// transaction: redo rolls back, begins again and runs the earlier members'
+// fns again (Store's contract: fn acts only through the Tx and may run more
+// than once). The rest of that batch then runs each member in a savepoint,
+// so one batch redoes its members at most once.
 func (s *Store) apply(ctx context.Context, b *batch, c *call, fn func(backend.Tx) error) error {
 	b.n++
 	if b.err != nil {
@@ -128,6 +176,32 @@ func (s *Store) apply(ctx context.Context, b *batch, c *call, fn func(backend.Tx
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if b.guarded {
+		return s.applyGuarded(ctx, b, c, fn)
+	}
+	returned := false
+	defer func() {
+		if !returned { // fn panicked or called runtime.Goexit
+			b.redo()
+			s.pass(b)
+		}
+	}()
+	err := fn(newTx(context.WithoutCancel(ctx), b.c, false))
+	returned = true
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		b.redo()
+		return err
+	}
+	b.members = append(b.members, member{c: c, ctx: ctx, fn: fn})
+	b.waiting = append(b.waiting, c)
+	return nil
+}
+
+// applyGuarded runs fn in a savepoint of b, rolled back unless fn succeeds.
+func (s *Store) applyGuarded(ctx context.Context, b *batch, c *call, fn func(backend.Tx) error) error {
 	if err := b.exec(qSavepoint); err != nil {
 		return b.fail(err)
 	}
@@ -152,6 +226,55 @@ func (s *Store) apply(ctx context.Context, b *batch, c *call, fn func(backend.Tx
 	}
 	b.waiting = append(b.waiting, c)
 	return nil
+}
+
+// redo undoes a failed member's writes: it rolls b's transaction back,
+// begins it again and runs the members that succeeded so far again, in
+// order. A member whose fn now fails (or panics) is told so at once and
+// leaves the batch. From then on b guards each member with a savepoint.
+func (b *batch) redo() {
+	b.guarded = true
+	if err := b.exec(qRollback); err != nil {
+		b.fail(err)
+		return
+	}
+	if err := b.exec(qBegin); err != nil {
+		b.begun = false
+		b.fail(fmt.Errorf("begin: %w", err))
+		return
+	}
+	kept, waiting := b.members[:0], b.waiting[:0]
+	for _, m := range b.members {
+		if err := b.rerun(m); err != nil {
+			if b.err != nil {
+				return // the transaction is lost: every member hears so
+			}
+			m.c.done <- err
+			continue
+		}
+		kept, waiting = append(kept, m), append(waiting, m.c)
+	}
+	clear(b.members[len(kept):])
+	clear(b.waiting[len(waiting):])
+	b.members, b.waiting = kept, waiting
+}
+
+// rerun runs member m's fn again in a savepoint of b; a panic is its error.
+func (b *batch) rerun(m member) (err error) {
+	if err := b.exec(qSavepoint); err != nil {
+		return b.fail(err)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("write run again after a failure in its batch panicked: %v", r)
+		}
+		if err != nil {
+			b.undo()
+		} else if rerr := b.exec(qRelease); rerr != nil {
+			err = b.fail(rerr)
+		}
+	}()
+	return m.fn(newTx(context.WithoutCancel(m.ctx), b.c, false))
 }
 
 // exec runs a statement of the group commit protocol on b's connection.
@@ -184,17 +307,49 @@ func (b *batch) fail(err error) error {
 	return b.err
 }
 
-// pass hands the writer to the next queued caller: into b while b can take
-// more, else after ending b. With nobody queued the writer becomes free.
+// open reports whether b can take another caller now.
+func (s *Store) open(b *batch) bool {
+	return b.err == nil && b.n < s.maxBatch && time.Since(b.start) < s.maxBatchTime
+}
+
+// pass hands the writer on after a caller's turn in b: to the next queued
+// caller, into b while b can take more; else, while the previous batch's
+// fsync is in flight, it parks b for the callers still to come; else it ends
+// b (after that fsync, if it must wait for one) and hands the writer to the
+// next queued caller, or frees it.
 func (s *Store) pass(b *batch) {
 	s.mu.Lock()
-	if len(s.queue) > 0 && b.err == nil && b.n < s.maxBatch && time.Since(b.start) < s.maxBatchTime {
+	if len(s.queue) > 0 && s.open(b) {
 		next := s.pop()
 		s.mu.Unlock()
 		next.turn <- b
 		return
 	}
+	if b.err == nil {
+		if s.syncing && len(s.queue) == 0 && b.n < s.maxBatch {
+			s.parked = b
+			s.busy = false
+			if s.lingering != nil && b.n >= s.lingerFor {
+				close(s.lingering)
+				s.lingering = nil
+			}
+			s.mu.Unlock()
+			return
+		}
+		for s.syncing { // full or too old: commit once the fsync before it ends
+			done := s.synced
+			s.mu.Unlock()
+			<-done
+			s.mu.Lock()
+		}
+	}
 	s.mu.Unlock()
+	s.finish(b)
+}
+
+// finish ends b, whose caller holds the writer, then hands the writer to the
+// next queued caller (who begins a batch) or frees it.
+func (s *Store) finish(b *batch) {
 	s.end(b)
 	s.mu.Lock()
 	if len(s.queue) == 0 {
@@ -215,31 +370,105 @@ func (s *Store) pop() *call {
 	return c
 }
 
-// end commits b, or rolls it back once lost, tells the waiting callers the
-// outcome and gives the connection back.
+// end commits b, or rolls it back once lost or when no member kept
+// anything, and gives the connection back.
+// A committed batch of a file database is handed to a WAL sync that tells
+// its members the outcome; otherwise they are told here.
 func (s *Store) end(b *batch) {
 	err := b.err
 	start := time.Now()
-	if err == nil {
+	// A batch none of whose members kept anything rolls back: nothing to
+	// write or sync.
+	kept := err == nil && len(b.waiting) > 0
+	if kept {
 		if err = b.exec(qCommit); err != nil {
 			err = fmt.Errorf("commit: %w", err)
 		}
 	}
-	if s.OnCommit != nil {
-		s.OnCommit(time.Since(start), b.n, err)
-	}
 	s.batches.Add(1)
 	broken := false
-	if err != nil && b.begun && b.exec(qRollback) != nil && b.exec(qRollback) != nil {
+	if (!kept || err != nil) && b.begun && b.exec(qRollback) != nil && b.exec(qRollback) != nil {
 		// Failing that twice, the transaction's state is unknown: a file's
 		// connection is dropped (a new one starts clean), but an in-memory
 		// database lives in its only connection, which is kept.
 		broken = s.path != Memory
 	}
-	for _, c := range b.waiting {
-		c.done <- err
-	}
 	if b.c != nil {
 		s.writer.put(b.c, broken)
 	}
+	if kept && err == nil && s.wal != nil {
+		s.mu.Lock()
+		s.syncing = true
+		s.synced = make(chan struct{})
+		s.mu.Unlock()
+		s.syncs.Add(1)
+		go s.syncBatch(b, start)
+		return
+	}
+	s.tell(b, start, err)
+}
+
+// tell reports b's outcome to the commit hook and to its waiting members.
+func (s *Store) tell(b *batch, start time.Time, err error) {
+	if s.OnCommit != nil {
+		s.OnCommit(time.Since(start), b.n, err)
+	}
+	for _, c := range b.waiting {
+		c.done <- err
+	}
+}
+
+// syncBatch syncs the WAL that b's COMMIT appended to, tells b's members,
+// and then commits the batch parked meanwhile, if any (which starts the next
+// sync).
+func (s *Store) syncBatch(b *batch, start time.Time) {
+	defer s.syncs.Done()
+	t0 := time.Now()
+	err := s.syncWAL()
+	took := time.Since(t0)
+	s.tell(b, start, err)
+	if err == nil && len(b.waiting) > 1 {
+		s.linger(len(b.waiting), took)
+	}
+	s.mu.Lock()
+	s.syncing = false
+	close(s.synced)
+	next := s.parked
+	if next == nil {
+		s.mu.Unlock()
+		return
+	}
+	s.parked = nil
+	s.busy = true
+	s.mu.Unlock()
+	s.finish(next)
+}
+
+// linger holds the next COMMIT back a little after an fsync that
+// acknowledged n > 1 members, for them to come back with their next writes:
+// concurrent clients otherwise settle into cohorts that alternate between
+// the open batch and the fsync (or a lone returning writer commits at once
+// and the rest follow it), each cohort paying an fsync of its own. While it
+// waits, the fsync counts as in flight, so batches park instead of
+// committing. It ends when the parked batch has n more members than it had,
+// or after as long as the fsync took (at least minLinger, at most
+// maxLinger).
+func (s *Store) linger(n int, took time.Duration) {
+	s.mu.Lock()
+	base := 0
+	if s.parked != nil {
+		base = s.parked.n
+	}
+	ch := make(chan struct{})
+	s.lingering, s.lingerFor = ch, base+n
+	s.mu.Unlock()
+	t := time.NewTimer(min(max(took, minLinger), maxLinger))
+	select {
+	case <-ch:
+	case <-t.C:
+	}
+	t.Stop()
+	s.mu.Lock()
+	s.lingering = nil
+	s.mu.Unlock()
 }

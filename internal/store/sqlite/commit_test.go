@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,9 +30,10 @@ type outcome struct {
 func hold(t *testing.T, s *sqlite.Store) (release func() error) {
 	t.Helper()
 	entered, proceed, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	var once sync.Once
 	go func() {
 		done <- s.Update(context.Background(), func(backend.Tx) error {
-			close(entered)
+			once.Do(func() { close(entered) }) // fn may run again (Store's contract)
 			<-proceed
 			return nil
 		})

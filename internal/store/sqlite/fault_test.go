@@ -64,10 +64,8 @@ func TestGroupCommit_ProtocolFailures(t *testing.T) {
 		fn   func(backend.Tx) error // the Update under the fault (default: put app "x")
 	}{
 		{"begin", []string{qBegin}, nil},
-		{"savepoint", []string{qSavepoint}, nil},
-		{"release", []string{qRelease}, nil},
 		{"commit", []string{qCommit}, nil},
-		{"rollback to, after fn failed", []string{qRollbackTo}, func(backend.Tx) error { return errFn }},
+		{"rollback, after fn failed", []string{qRollback}, func(tx backend.Tx) error { putApp("x")(tx); return errFn }},
 		// ROLLBACK runs only after a failure; when it fails too, the connection is in an unknown state.
 		{"rollback after a failed commit", []string{qCommit, qRollback}, nil},
 	} {
@@ -209,5 +207,111 @@ func TestUpdate_CancelledWhileQueued(t *testing.T) {
 	}
 	if err := s.Update(context.Background(), putApp("z")); err != nil {
 		t.Fatalf("next Update: %v", err)
+	}
+}
+
+// TestGroupCommit_Redo: when a member of a batch fails, its writes are undone
+// by rolling the transaction back and running the members before it again;
+// the members after it run in savepoints. When a statement of that redo
+// fails, the transaction is lost: its members fail and keep nothing, and the
+// ones still queued run in the next batch.
+func TestGroupCommit_Redo(t *testing.T) {
+	errB := errors.New("b failed")
+	for _, fail := range []string{"", qRollback, qBegin, qSavepoint, qRelease} {
+		t.Run(fmt.Sprintf("fault=%q", fail), func(t *testing.T) {
+			s, err := Open(context.Background(), t.TempDir()+"/db")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			s.maxBatchTime = time.Hour
+			var armed, failed atomic.Bool
+			s.fault = func(q string) error {
+				if q == fail && armed.Load() && failed.CompareAndSwap(false, true) {
+					return fmt.Errorf("injected failure of %s", q)
+				}
+				return nil
+			}
+			var runs sync.Map // member -> times its fn ran
+			counted := func(id string, fn func(backend.Tx) error) func(backend.Tx) error {
+				return func(tx backend.Tx) error {
+					n, _ := runs.LoadOrStore(id, new(atomic.Int32))
+					n.(*atomic.Int32).Add(1)
+					return fn(tx)
+				}
+			}
+			hold, holding := make(chan struct{}), make(chan struct{})
+			var once sync.Once
+			h := make(chan error, 1)
+			go func() {
+				h <- s.Update(context.Background(), counted("h", func(tx backend.Tx) error {
+					once.Do(func() { close(holding) })
+					<-hold
+					return putApp("h")(tx)
+				}))
+			}()
+			<-holding
+			fns := []func(backend.Tx) error{
+				counted("a", putApp("a")),
+				counted("b", func(tx backend.Tx) error { putApp("b")(tx); armed.Store(true); return errB }),
+				counted("c", putApp("c")),
+			}
+			errs := make([]error, len(fns))
+			var wg sync.WaitGroup
+			for i, fn := range fns {
+				wg.Go(func() { errs[i] = s.Update(context.Background(), fn) })
+				waitQueued(t, s, i+1)
+			}
+			close(hold)
+			wg.Wait()
+			errH := <-h
+			if !errors.Is(errs[1], errB) {
+				t.Errorf("b = %v, want its own error", errs[1])
+			}
+			if hasApp(t, s, "b") {
+				t.Error("the failed member's write was kept")
+			}
+			if want := map[bool]int64{true: 1, false: 2}[fail == ""]; s.batches.Load() != want {
+				t.Errorf("%d batches, want %d", s.batches.Load(), want)
+			}
+			if err := errs[2]; err != nil || !hasApp(t, s, "c") {
+				t.Errorf("c: %v, want success", err)
+			}
+			for id, err := range map[string]error{"h": errH, "a": errs[0]} {
+				if kept := hasApp(t, s, id); fail == "" && (err != nil || !kept) {
+					t.Errorf("%s: %v, kept %v; want success", id, err, kept)
+				} else if fail != "" && (err == nil || kept) {
+					t.Errorf("%s: %v, kept %v; want the lost transaction's error and nothing kept", id, err, kept)
+				}
+			}
+			if fail == "" {
+				for id, want := range map[string]int32{"h": 2, "a": 2, "b": 1, "c": 1} {
+					if n, _ := runs.Load(id); n.(*atomic.Int32).Load() != want {
+						t.Errorf("%s ran %d times, want %d", id, n.(*atomic.Int32).Load(), want)
+					}
+				}
+			} else if !failed.Load() {
+				t.Fatalf("%s never ran after b failed", fail)
+			}
+			if err := s.Update(context.Background(), putApp("next")); err != nil || !hasApp(t, s, "next") {
+				t.Errorf("next Update: %v", err)
+			}
+		})
+	}
+}
+
+// waitQueued waits until n Updates are queued behind the writer.
+func waitQueued(t *testing.T, s *Store, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		s.mu.Lock()
+		q := len(s.queue)
+		s.mu.Unlock()
+		if q == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d Updates queued, want %d", q, n)
+		}
 	}
 }

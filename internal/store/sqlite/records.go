@@ -36,6 +36,9 @@ var dialect = record.Dialect{
 	Token: query(`SELECT data FROM tokens WHERE account = ? AND region = ? AND app_id = ? AND session_id = ?`),
 	PutToken: query(`INSERT INTO tokens (account, region, app_id, session_id, data) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT DO UPDATE SET data = excluded.data`),
+	AddToken: query(`INSERT INTO tokens (account, region, app_id, session_id, data) SELECT ?1, ?2, ?3, ?4, ?5
+		WHERE EXISTS (SELECT 1 FROM apps WHERE account = ?1 AND region = ?2 AND app_id = ?3)
+		ON CONFLICT DO UPDATE SET data = excluded.data`),
 	DeleteToken: query(`DELETE FROM tokens WHERE account = ? AND region = ? AND app_id = ? AND session_id = ?`),
 
 	Buckets: query(`SELECT data FROM (

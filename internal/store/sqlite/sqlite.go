@@ -40,9 +40,19 @@ type Store struct {
 	secret     []byte
 
 	mu      sync.Mutex
-	busy    bool    // an Update holds the writer
-	queue   []*call // Updates waiting for it, in arrival order
-	batches atomic.Int64
+	busy    bool          // an Update holds the writer
+	queue   []*call       // Updates waiting for it, in arrival order
+	parked  *batch        // open, waiting for the fsync in flight to end before its COMMIT
+	syncing bool          // a committed batch's WAL fsync is in flight
+	synced  chan struct{} // closed when that fsync ends
+	// lingering, while an fsync's members are awaited back (linger), is
+	// closed once the parked batch has lingerFor members.
+	lingering chan struct{}
+	lingerFor int
+	syncs     sync.WaitGroup
+	batches   atomic.Int64
+
+	wal *walSyncer // nil in memory mode
 
 	maxBatch     int
 	maxBatchTime time.Duration
@@ -52,7 +62,7 @@ type Store struct {
 	fault func(query string) error
 
 	// OnCommit, when set before the first Update, is told of every batch's
-	// end: how long its COMMIT took (fsync included), how many Updates
+	// end: how long its COMMIT took (the WAL fsync included), how many Updates
 	// shared the transaction, and the outcome.
 	OnCommit func(commit time.Duration, batch int, err error)
 
@@ -126,6 +136,9 @@ func (s *Store) loadSecret(ctx context.Context) error {
 		s.secret, err = load(ctx, c, s.migrations, backup)
 	}
 	s.writer.put(c, err != nil)
+	if err == nil {
+		err = s.syncWAL() // a migration committed on the writer
+	}
 	return err
 }
 
@@ -133,7 +146,7 @@ func (s *Store) loadSecret(ctx context.Context) error {
 // connection to ":memory:" is a database of its own, so this one is the
 // writer and the reader and lives as long as the Store.
 func (s *Store) openMemory() error {
-	db, err := sql.Open("sqlite", Memory+"?"+params(false))
+	db, err := sql.Open("sqlite", Memory+"?"+params(false, "FULL"))
 	if err != nil {
 		return err
 	}
@@ -157,25 +170,28 @@ func (s *Store) openFile(ctx context.Context, path string) error {
 	if s.secret, err = create(ctx, abs, s.migrations); err != nil {
 		return fmt.Errorf("create: %w", err)
 	}
-	w, err := sql.Open("sqlite", dsn(abs)+"?"+params(false))
+	w, err := sql.Open("sqlite", dsn(abs)+"?"+params(false, "NORMAL"))
 	if err != nil {
 		return err
 	}
-	r, err := sql.Open("sqlite", dsn(abs)+"?"+params(true))
+	r, err := sql.Open("sqlite", dsn(abs)+"?"+params(true, "FULL"))
 	if err != nil {
 		w.Close()
 		return err
 	}
 	s.writer = newPool(w, 1)
 	s.readers = newPool(r, max(4, runtime.GOMAXPROCS(0)))
+	s.wal = &walSyncer{path: abs + "-wal"}
 	return nil
 }
 
-// params are the DSN parameters every connection is opened with.
-func params(queryOnly bool) string {
+// params are the DSN parameters every connection is opened with. The
+// writer of a file runs with synchronous=NORMAL because the store syncs the
+// WAL itself before it acknowledges a write (sync.go); readers never write.
+func params(queryOnly bool, synchronous string) string {
 	v := url.Values{}
 	v.Set("_busy_timeout", "10000")
-	v.Set("_synchronous", "FULL")
+	v.Set("_synchronous", synchronous)
 	v.Set("_foreign_keys", "1")
 	v.Set("_txlock", "immediate") // for migrate; other transactions BEGIN explicitly
 	if queryOnly {
@@ -217,12 +233,16 @@ func (s *Store) View(ctx context.Context, fn func(backend.Tx) error) error {
 // Close closes every connection. Later calls return the first call's result.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.syncs.Wait() // batches committed and parked ones are told their outcome
 		var errs []error
 		if s.readers != nil && s.readers != s.writer {
 			errs = append(errs, s.readers.close())
 		}
 		if s.writer != nil {
 			errs = append(errs, s.writer.close())
+		}
+		if s.wal != nil {
+			s.wal.close()
 		}
 		if err := errors.Join(errs...); err != nil {
 			s.closeErr = fmt.Errorf("close database: %w", err)

@@ -34,6 +34,23 @@ func (t *tx) Exec(q string, args ...any) error {
 	return t.c.exec(t.ctx, q, args...)
 }
 
+// ExecCount runs q, prepared on the connection, and returns the rows it
+// changed.
+func (t *tx) ExecCount(q string, args ...any) (int64, error) {
+	if t.readOnly {
+		return 0, record.ErrReadOnly
+	}
+	st, err := t.c.stmt(t.ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	res, err := st.ExecContext(t.ctx, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
 // QueryRow runs q, prepared on the connection, for one row.
 func (t *tx) QueryRow(q string, args ...any) record.Row {
 	st, err := t.c.stmt(t.ctx, q)

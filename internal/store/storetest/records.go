@@ -281,4 +281,49 @@ func testTokens(t *testing.T, h Harness) {
 		}
 		return nil
 	})
+
+	// AddToken writes only under an app that exists, in its partition.
+	added := &backend.Token{AppID: "a", SessionID: "s3", Code: "333333", Expires: at(7)}
+	f.update(func(tx backend.Tx) error {
+		check(t, tx.PutApp(p1, &backend.App{ID: "a", Name: "a", Created: at(1)}))
+		for _, c := range []struct {
+			p    backend.Partition
+			tok  *backend.Token
+			want bool
+		}{
+			{p1, added, true},
+			{p1, &backend.Token{AppID: "nope", SessionID: "s4", Code: "1", Expires: at(1)}, false},
+			{p2, &backend.Token{AppID: "a", SessionID: "s5", Code: "1", Expires: at(1)}, false},
+			{p1, &backend.Token{AppID: "a", SessionID: "s2", Code: "222222", Expires: at(8)}, true}, // replaces
+		} {
+			ok, err := tx.AddToken(c.p, c.tok)
+			check(t, err)
+			if ok != c.want {
+				t.Errorf("AddToken(%v, %s/%s) = %v, want %v", c.p, c.tok.AppID, c.tok.SessionID, ok, c.want)
+			}
+		}
+		return nil
+	})
+	f.view(func(tx backend.Tx) error {
+		got, err := tx.Token(p1, "a", "s3")
+		check(t, err)
+		same(t, "added Token", got, added)
+		got, err = tx.Token(p1, "a", "s2")
+		check(t, err)
+		if got == nil || got.Code != "222222" {
+			t.Errorf("Token replaced by AddToken = %+v", got)
+		}
+		for _, k := range []struct {
+			p         backend.Partition
+			app, sess string
+		}{{p1, "nope", "s4"}, {p2, "a", "s5"}} {
+			if got, err := tx.Token(k.p, k.app, k.sess); err != nil || got != nil {
+				t.Errorf("AddToken without its app stored %+v (%v)", got, err)
+			}
+		}
+		if _, err := tx.AddToken(p1, added); err == nil {
+			t.Error("AddToken in a read-only transaction succeeded")
+		}
+		return nil
+	})
 }
