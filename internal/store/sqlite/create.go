@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/amplifylite/amplifylite/internal/store/record"
@@ -27,11 +28,10 @@ import (
 // stray path.new-* file, never a partial database at path.
 //
 // The directory is not synced here: the link needs to be on disk only once
-// a write is acknowledged, and the write's commit makes it so. SQLite's unix
-// VFS opens a new WAL with a directory sync pending, and its first sync (the
-// first commit, synchronous=FULL) fsyncs the directory too, before the
-// commit returns (seen with strace: fsync of the WAL, then of the
-// directory). A crash before the first write may lose the new, empty
+// a write is acknowledged, and the first WAL sync, which comes before that,
+// syncs the directory as well (walSyncer, for the WAL file's own name; it
+// is the database file's directory too). TestCreate_DirectorySyncedBeforeFirstWrite
+// checks the order. A crash before the first write may lose the new, empty
 // database; the next start makes another.
 func create(ctx context.Context, path string, ms []record.Migration) ([]byte, error) {
 	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
@@ -178,8 +178,17 @@ func syncFile(path string) error {
 		return err
 	}
 	defer f.Close()
-	return f.Sync()
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if fn := synced.Load(); fn != nil {
+		(*fn)(path)
+	}
+	return nil
 }
+
+// synced, set by tests only, is told of every path syncFile synced.
+var synced atomic.Pointer[func(path string)]
 
 // dsn is the data source name of the file at path, without parameters.
 func dsn(path string) string {
