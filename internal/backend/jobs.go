@@ -59,7 +59,7 @@ func (s *Service) startJob(ctx context.Context, p Partition, spec jobSpec) (*Job
 				return err
 			}
 		}
-		return tx.PutJob(p, job)
+		return tx.AddJob(p, job)
 	})
 	if err != nil {
 		return nil, err
@@ -161,7 +161,7 @@ func (s *Service) finishIn(ctx context.Context, p Partition, appID, env, jobID, 
 			j.Operation = operation
 		}
 		final = j
-		return j, tx.PutJob(p, j)
+		return j, tx.UpdateJob(p, j)
 	}
 	work := schemaWork{}
 	var err error
@@ -346,7 +346,7 @@ func (s *Service) UpdateBackendJob(ctx context.Context, p Partition, in *ab.Upda
 			}
 			j.Updated = s.now()
 			job = j
-			return tx.PutJob(p, j)
+			return tx.UpdateJob(p, j)
 		})
 		if err != nil {
 			return nil, err

@@ -55,6 +55,13 @@ type Tx interface {
 	Job(p Partition, appID, jobID string) (*Job, error)
 	// PutJob inserts or updates a job; its Envs never change after insert.
 	PutJob(p Partition, j *Job) error
+	// AddJob inserts a job that does not exist yet (a new id): PutJob
+	// without looking for an old version.
+	AddJob(p Partition, j *Job) error
+	// UpdateJob rewrites a job read in the same transaction, with its
+	// creation time and Envs unchanged: PutJob without looking for the
+	// old version's listing, which stays where it is.
+	UpdateJob(p Partition, j *Job) error
 	// RunningJob returns a RUNNING job listed under the environment, if any.
 	RunningJob(p Partition, appID, env string) (*Job, error)
 	// Jobs returns up to q.Limit jobs listed under (appID, env) that match

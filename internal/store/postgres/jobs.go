@@ -10,6 +10,12 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// AddJob is PutJob: its statements go in one round trip already.
+func (t *tx) AddJob(p backend.Partition, j *backend.Job) error { return t.PutJob(p, j) }
+
+// UpdateJob is PutJob: its statements go in one round trip already.
+func (t *tx) UpdateJob(p backend.Partition, j *backend.Job) error { return t.PutJob(p, j) }
+
 // PutJob inserts or replaces the job and re-lists it under its Envs, in one
 // round trip.
 func (t *tx) PutJob(p backend.Partition, j *backend.Job) error {

@@ -349,17 +349,24 @@ func (s *Store) pass(b *batch) {
 
 // finish ends b, whose caller holds the writer, then hands the writer to the
 // next queued caller (who begins a batch) or frees it.
+//
+// A committed batch's fsync then runs on the calling goroutine (usually a
+// member's, which waits for that outcome anyway), after the writer has been
+// handed on.
 func (s *Store) finish(b *batch) {
-	s.end(b)
+	start, syncing := s.end(b)
 	s.mu.Lock()
 	if len(s.queue) == 0 {
 		s.busy = false
 		s.mu.Unlock()
-		return
+	} else {
+		next := s.pop()
+		s.mu.Unlock()
+		next.turn <- nil
 	}
-	next := s.pop()
-	s.mu.Unlock()
-	next.turn <- nil
+	if syncing {
+		s.syncBatch(b, start)
+	}
 }
 
 // pop removes the first queued call; s.mu must be held.
@@ -371,12 +378,12 @@ func (s *Store) pop() *call {
 }
 
 // end commits b, or rolls it back once lost or when no member kept
-// anything, and gives the connection back.
-// A committed batch of a file database is handed to a WAL sync that tells
-// its members the outcome; otherwise they are told here.
-func (s *Store) end(b *batch) {
+// anything, and gives the connection back. A committed batch of a file
+// database must then be synced (syncBatch tells its members); end reports
+// so, having marked the fsync in flight. Otherwise it tells them here.
+func (s *Store) end(b *batch) (start time.Time, syncing bool) {
 	err := b.err
-	start := time.Now()
+	start = time.Now()
 	// A batch none of whose members kept anything rolls back: nothing to
 	// write or sync.
 	kept := err == nil && len(b.waiting) > 0
@@ -402,10 +409,10 @@ func (s *Store) end(b *batch) {
 		s.synced = make(chan struct{})
 		s.mu.Unlock()
 		s.syncs.Add(1)
-		go s.syncBatch(b, start)
-		return
+		return start, true
 	}
 	s.tell(b, start, err)
+	return start, false
 }
 
 // tell reports b's outcome to the commit hook and to its waiting members.
@@ -418,30 +425,48 @@ func (s *Store) tell(b *batch, start time.Time, err error) {
 	}
 }
 
-// syncBatch syncs the WAL that b's COMMIT appended to, tells b's members,
-// and then commits the batch parked meanwhile, if any (which starts the next
-// sync).
+// syncBatch syncs the WAL that b's COMMIT appended to and tells b's
+// members. What follows — lingering, then committing the batch parked
+// meanwhile — runs on a goroutine of its own, so that the caller (usually a
+// member) answers its request now.
 func (s *Store) syncBatch(b *batch, start time.Time) {
-	defer s.syncs.Done()
 	t0 := time.Now()
 	err := s.syncWAL()
 	took := time.Since(t0)
 	s.tell(b, start, err)
 	if err == nil && len(b.waiting) > 1 {
-		s.linger(len(b.waiting), took)
+		go func() {
+			defer s.syncs.Done()
+			s.linger(len(b.waiting), took)
+			if next := s.endSync(); next != nil {
+				s.finish(next)
+			}
+		}()
+		return
 	}
+	if next := s.endSync(); next != nil {
+		go func() {
+			defer s.syncs.Done()
+			s.finish(next)
+		}()
+		return
+	}
+	s.syncs.Done()
+}
+
+// endSync ends the fsync's turn and returns the batch parked meanwhile, if
+// any, for the caller to commit: it then holds the writer.
+func (s *Store) endSync() *batch {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.syncing = false
 	close(s.synced)
 	next := s.parked
-	if next == nil {
-		s.mu.Unlock()
-		return
+	if next != nil {
+		s.parked = nil
+		s.busy = true
 	}
-	s.parked = nil
-	s.busy = true
-	s.mu.Unlock()
-	s.finish(next)
+	return next
 }
 
 // linger holds the next COMMIT back a little after an fsync that

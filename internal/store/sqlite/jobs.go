@@ -17,6 +17,42 @@ func (t *tx) PutJob(p backend.Partition, j *backend.Job) error {
 	return record.Wrap("put job", t.putJob(p, j))
 }
 
+// AddJob inserts a new job and lists it, without looking for an old one.
+func (t *tx) AddJob(p backend.Partition, j *backend.Job) error {
+	return record.Wrap("add job", t.writeJob(p, j, qListJob))
+}
+
+// UpdateJob rewrites a job whose creation time and environments are those
+// it was stored with: its listing rows are updated in place.
+func (t *tx) UpdateJob(p backend.Partition, j *backend.Job) error {
+	return record.Wrap("update job", t.writeJob(p, j, qRelistJob))
+}
+
+// writeJob writes the job row and then each listing row with list.
+func (t *tx) writeJob(p backend.Partition, j *backend.Job, list string) error {
+	r, err := record.EncodeJob(j)
+	if err != nil {
+		return err
+	}
+	return t.writeRecord(p, r, list)
+}
+
+func (t *tx) writeRecord(p backend.Partition, r *record.JobRow, list string) error {
+	if t.readOnly {
+		return record.ErrReadOnly
+	}
+	err := t.Exec(qPutJob, p.Account, p.Region, r.AppID, r.ID, nanos(r.Created), r.Status, nanos(r.Due), nanos(r.Updated), r.Data, r.Payload)
+	if err != nil {
+		return err
+	}
+	for _, env := range r.Envs {
+		if err := t.Exec(list, p.Account, p.Region, r.AppID, env, nanos(r.Created), r.ID, r.Status, r.Operation); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (t *tx) putJob(p backend.Partition, j *backend.Job) error {
 	r, err := record.EncodeJob(j)
 	if err != nil {
@@ -45,20 +81,10 @@ func (t *tx) putJob(p backend.Partition, j *backend.Job) error {
 		}
 		listed = false
 	}
-	err = t.Exec(qPutJob, p.Account, p.Region, r.AppID, r.ID, nanos(r.Created), r.Status, nanos(r.Due), nanos(r.Updated), r.Data, r.Payload)
-	if err != nil {
-		return err
-	}
-	q := qListJob
 	if listed {
-		q = qRelistJob
+		return t.writeRecord(p, r, qRelistJob)
 	}
-	for _, env := range r.Envs {
-		if err := t.Exec(q, p.Account, p.Region, r.AppID, env, nanos(r.Created), r.ID, r.Status, r.Operation); err != nil {
-			return err
-		}
-	}
-	return nil
+	return t.writeRecord(p, r, qListJob)
 }
 
 // sameEnvs reports whether the stored job's environments (JSON) are envs.

@@ -3,6 +3,7 @@ package storetest
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -342,6 +343,57 @@ func testDueJobsNoLimit(t *testing.T, h Harness) {
 			if len(refs) != 3 {
 				t.Errorf("DueJobs(limit %d): %d jobs, want all 3", limit, len(refs))
 			}
+		}
+		return nil
+	})
+}
+
+// testAddUpdateJob: AddJob lists a new job under its environments, and
+// UpdateJob's changes (status, operation, times) show in the listing and its
+// filters exactly as PutJob's do.
+func testAddUpdateJob(t *testing.T, h Harness) {
+	f := open(t, h)
+	j := job("j1", 10, backend.StatusRunning, "CreateBackendAPI", "dev", "prod")
+	f.update(func(tx backend.Tx) error { return tx.AddJob(p1, &j) })
+	listed := func(env string, q backend.JobQuery) []string {
+		var got []string
+		f.view(func(tx backend.Tx) error {
+			js, err := tx.Jobs(p1, "a", env, q)
+			check(t, err)
+			got = ids(js)
+			return nil
+		})
+		return got
+	}
+	for _, env := range []string{"dev", "prod"} {
+		if got := listed(env, backend.JobQuery{Status: backend.StatusRunning, Limit: 10}); !slices.Equal(got, []string{"j1"}) {
+			t.Errorf("RUNNING jobs under %s after AddJob = %v", env, got)
+		}
+	}
+	f.update(func(tx backend.Tx) error {
+		got, err := tx.Job(p1, "a", "j1")
+		check(t, err)
+		got.Status, got.Operation, got.Updated = backend.StatusCompleted, "UpdateBackendAPI", at(20)
+		return tx.UpdateJob(p1, got)
+	})
+	for _, env := range []string{"dev", "prod"} {
+		if got := listed(env, backend.JobQuery{Status: backend.StatusRunning, Limit: 10}); len(got) != 0 {
+			t.Errorf("RUNNING jobs under %s after UpdateJob = %v, want none", env, got)
+		}
+		if got := listed(env, backend.JobQuery{Status: backend.StatusCompleted, Operation: "UpdateBackendAPI", Limit: 10}); !slices.Equal(got, []string{"j1"}) {
+			t.Errorf("COMPLETED UpdateBackendAPI jobs under %s after UpdateJob = %v", env, got)
+		}
+	}
+	f.view(func(tx backend.Tx) error {
+		got, err := tx.Job(p1, "a", "j1")
+		check(t, err)
+		if got == nil || got.Status != backend.StatusCompleted || !got.Updated.Equal(at(20)) || !got.Created.Equal(at(10)) {
+			t.Errorf("Job after UpdateJob = %+v", got)
+		}
+		running, err := tx.RunningJob(p1, "a", "dev")
+		check(t, err)
+		if running != nil {
+			t.Errorf("RunningJob after UpdateJob = %+v, want none", running)
 		}
 		return nil
 	})

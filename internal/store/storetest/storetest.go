@@ -34,6 +34,7 @@ func Run(t *testing.T, h Harness) {
 		{"Resources", testResources},
 		{"Tokens", testTokens},
 		{"Jobs", testJobs},
+		{"AddUpdateJob", testAddUpdateJob},
 		{"DueJobs", testDueJobs},
 		{"DueJobsNoLimit", testDueJobsNoLimit},
 		{"PurgeJobs", testPurgeJobs},
