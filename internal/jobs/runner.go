@@ -65,14 +65,38 @@ func (r *Runner) Health() (ok bool, err error) {
 	return r.failures == 0, r.lastErr
 }
 
-// Run finishes jobs until ctx is done. A failed round is logged when the
-// runner becomes degraded (not at every retry) and retried after a backoff;
-// the recovery is logged too.
-func (r *Runner) Run(ctx context.Context) {
-	timer := time.NewTimer(0)
+// Run finishes jobs until ctx is done, its first round at once. A failed
+// round is logged when the runner becomes degraded (not at every retry) and
+// retried after a backoff; the recovery is logged too.
+func (r *Runner) Run(ctx context.Context) { r.RunAfter(ctx, 0) }
+
+// FirstWait returns how long a runner about to start may wait before its
+// first round: until the earliest running job is due, at most MaxSleep; zero
+// when one is due already or when it cannot tell (the round then reports
+// the failure). It is one read, where a round is two and finishes jobs: a
+// server asks it before it serves, so that its first requests need not share
+// the database with a round.
+func (r *Runner) FirstWait(ctx context.Context) time.Duration {
+	next, ok, err := r.f.NextDue(ctx)
+	switch {
+	case err != nil:
+		return 0
+	case !ok:
+		return r.MaxSleep
+	}
+	return r.until(next)
+}
+
+// RunAfter is Run with the first round after wait (see FirstWait); a job
+// created meanwhile that is due sooner moves it.
+func (r *Runner) RunAfter(ctx context.Context, wait time.Duration) {
+	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	notifier, _ := r.f.(dueNotifier)
 	var next time.Time // when the timer fires; zero while a round runs
+	if wait > 0 {
+		next = time.Now().Add(wait)
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -162,7 +186,12 @@ func (r *Runner) sleep(ctx context.Context) time.Duration {
 	if err != nil || !ok {
 		return r.MaxSleep
 	}
-	d := time.Until(next)
+	return r.until(next)
+}
+
+// until returns the wait until t, between zero and MaxSleep.
+func (r *Runner) until(t time.Time) time.Duration {
+	d := time.Until(t)
 	switch {
 	case d < 0:
 		return 0

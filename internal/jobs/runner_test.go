@@ -15,6 +15,7 @@ type fakeFinisher struct {
 	failures int
 	rounds   int
 	next     time.Time // NextDue's answer; zero = none
+	nextErr  error     // NextDue's error
 	wake     chan struct{}
 }
 
@@ -31,7 +32,7 @@ func (f *fakeFinisher) FinishDueJobs(ctx context.Context) (int, error) {
 func (f *fakeFinisher) NextDue(context.Context) (time.Time, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.next, !f.next.IsZero(), nil
+	return f.next, !f.next.IsZero(), f.nextErr
 }
 
 func (f *fakeFinisher) Woken() <-chan struct{} { return f.wake }
@@ -222,6 +223,17 @@ func (f *dueFinisher) roundsSoFar() int {
 // runner's next look costs no round; one due before it moves the look to its
 // due time; a wake-up that is not about a created job still runs a round.
 func TestRun_WakeUpsForLaterJobsNeedNoRound(t *testing.T) {
+	f, waits := runDue(t, func(r *Runner, ctx context.Context) { r.Run(ctx) })
+	<-waits // the first round, then sleeping for MaxSleep
+	laterThenSooner(t, f, waits, 1)
+	f.wakeFull()
+	awaitRound(t, waits, "after a plain wake-up")
+}
+
+// runDue runs a runner with run over a dueFinisher whose next job is an
+// hour away (MaxSleep: 10 minutes) until the test ends, and returns the
+// finisher and the waits the runner reports after each round.
+func runDue(t *testing.T, run func(*Runner, context.Context)) (*dueFinisher, <-chan time.Duration) {
 	f := &dueFinisher{fakeFinisher: fakeFinisher{wake: make(chan struct{}), next: time.Now().Add(time.Hour)}}
 	r := New(f, nil)
 	r.MaxSleep = 10 * time.Minute
@@ -229,28 +241,67 @@ func TestRun_WakeUpsForLaterJobsNeedNoRound(t *testing.T) {
 	r.waited = func(d time.Duration) { waits <- d }
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); r.Run(ctx) }()
-	defer func() { cancel(); <-done }()
-	<-waits // the first round, then sleeping for MaxSleep
+	go func() { defer close(done); run(r, ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return f, waits
+}
+
+// awaitRound waits up to 5 s for the runner's next round to end.
+func awaitRound(t *testing.T, waits <-chan time.Duration, when string) {
+	t.Helper()
+	select {
+	case <-waits:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no round " + when)
+	}
+}
+
+func TestFirstWait_UntilTheFirstDueJob(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		next  time.Time
+		err   error
+		least time.Duration
+		most  time.Duration
+	}{
+		{"no running job", time.Time{}, nil, 10 * time.Minute, 10 * time.Minute},
+		{"one due after MaxSleep", time.Now().Add(time.Hour), nil, 10 * time.Minute, 10 * time.Minute},
+		{"one due in a minute", time.Now().Add(time.Minute), nil, 50 * time.Second, time.Minute},
+		{"one overdue", time.Now().Add(-time.Minute), nil, 0, 0},
+		{"the store failing", time.Time{}, errors.New("disk I/O error"), 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := New(&fakeFinisher{next: tc.next, nextErr: tc.err}, nil)
+			r.MaxSleep = 10 * time.Minute
+			if got := r.FirstWait(context.Background()); got < tc.least || got > tc.most {
+				t.Errorf("FirstWait = %v, want between %v and %v", got, tc.least, tc.most)
+			}
+		})
+	}
+}
+
+// TestRunAfter_FirstRoundWaits: no round before the first wait ends, unless
+// a job created meanwhile is due sooner.
+func TestRunAfter_FirstRoundWaits(t *testing.T) {
+	f, waits := runDue(t, func(r *Runner, ctx context.Context) { r.RunAfter(ctx, 10*time.Minute) })
+	laterThenSooner(t, f, waits, 0)
+}
+
+// laterThenSooner checks that wake-ups for jobs due after the runner's next
+// look cost no round (the rounds so far stay n), and that one for a job due
+// in 50 ms moves the look there (a round ends: n+1 in all).
+func laterThenSooner(t *testing.T, f *dueFinisher, waits <-chan time.Duration, n int) {
+	t.Helper()
 	for range 5 {
-		f.wakeFor(time.Now().Add(time.Hour)) // after the runner's next look
+		f.wakeFor(time.Now().Add(time.Hour))
 	}
-	if n := f.roundsSoFar(); n != 1 {
-		t.Fatalf("%d rounds after wake-ups for jobs due later, want 1", n)
+	time.Sleep(20 * time.Millisecond)
+	if got := f.roundsSoFar(); got != n {
+		t.Fatalf("%d rounds after wake-ups for jobs due later, want %d", got, n)
 	}
-	f.wakeFor(time.Now().Add(50 * time.Millisecond)) // before it: the look moves there
-	select {
-	case <-waits:
-	case <-time.After(5 * time.Second):
-		t.Fatal("no round at the earlier job's due time")
-	}
-	if n := f.roundsSoFar(); n != 2 {
-		t.Fatalf("%d rounds, want 2", n)
-	}
-	f.wakeFull()
-	select {
-	case <-waits:
-	case <-time.After(5 * time.Second):
-		t.Fatal("no round after a plain wake-up")
+	f.wakeFor(time.Now().Add(50 * time.Millisecond))
+	awaitRound(t, waits, "at the sooner job's due time")
+	if got := f.roundsSoFar(); got != n+1 {
+		t.Fatalf("%d rounds, want %d", got, n+1)
 	}
 }

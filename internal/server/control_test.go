@@ -95,6 +95,12 @@ func TestControlPlane_FaultInjection(t *testing.T) {
 		t.Errorf("the used-up rule is still listed: %+v", a)
 	}
 
+	// The apps exist once their CreateBackend jobs (due at once) finish:
+	// finish them now rather than race the runner.
+	if _, err := s.Runner.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
 	// A gateway timeout for one account only, and a measured delay.
 	call(t, "POST", s.URL+"/_amplifylite/faults", `{"operation":"GetBackend","account":"111122223333","error":{"statusCode":504,"code":"GatewayTimeoutException"}}`)
 	call(t, "POST", s.URL+"/_amplifylite/faults", `{"id":"slow","operation":"ListS3Buckets","latencyMs":150}`)

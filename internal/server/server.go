@@ -141,10 +141,13 @@ func Start(ctx context.Context, opts Options, log *slog.Logger) (*Server, error)
 		s.http.ConnState = lim.connState
 		ln = lim
 	}
+	// The runner's first look, before serving: the first requests then
+	// find the database connection it used idle.
+	firstRound := s.Runner.FirstWait(ctx)
 	s.wg.Add(2)
 	go func() {
 		defer s.wg.Done()
-		s.Runner.Run(runCtx)
+		s.Runner.RunAfter(runCtx, firstRound)
 	}()
 	if opts.JobRetention > 0 {
 		s.wg.Go(func() { jobs.NewRetention(svc, opts.JobRetention, log).Run(runCtx) })

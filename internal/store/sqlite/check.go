@@ -76,14 +76,16 @@ func (s *Store) verify(ctx context.Context) error {
 		check = "b-tree walk"
 	}
 	var problems []string
-	c, err := s.writer.get(ctx) // opening a connection may read the file already
+	// On a reader, which then serves the first reads warm (its schema is
+	// parsed); the writer opens on the first write.
+	c, err := s.readers.get(ctx) // opening a connection may read the file already
 	if err == nil {
 		if check == "quick_check" {
 			problems, err = pragmaCheck(ctx, c, check)
 		} else {
 			problems, err = walkBTrees(ctx, c)
 		}
-		s.writer.put(c, err != nil)
+		s.readers.put(c, err != nil)
 	}
 	if corrupt(err) {
 		problems, err = []string{err.Error()}, nil

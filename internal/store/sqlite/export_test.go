@@ -111,3 +111,6 @@ func Scalar(t *testing.T, s *Store, q string, args ...any) string {
 	onWriter(t, s, func(c *conn) error { return c.QueryRowContext(context.Background(), q, args...).Scan(&v) })
 	return v.String
 }
+
+// Schema is the latest schema as one set of statements.
+var Schema = schema

@@ -43,11 +43,7 @@ var schemaV1 = record.Migration{
 		PRIMARY KEY (account, region, app_id, env, kind, name)
 	) WITHOUT ROWID`,
 	`CREATE TABLE jobs (
-		account TEXT NOT NULL, region TEXT NOT NULL, app_id TEXT NOT NULL, job_id TEXT NOT NULL,
-		created INTEGER NOT NULL,
-		status  TEXT NOT NULL,
-		due     INTEGER NOT NULL,
-		data    TEXT NOT NULL,
+		` + jobsColumnsV1 + `
 		UNIQUE (account, region, app_id, job_id)
 	)`,
 	// DueJobs and NextDue scan only running jobs, soonest first.
@@ -79,6 +75,13 @@ var schemaV1 = record.Migration{
 	) WITHOUT ROWID`,
 }
 
+// jobsColumnsV1 are the jobs table's columns in schemaV1.
+const jobsColumnsV1 = `account TEXT NOT NULL, region TEXT NOT NULL, app_id TEXT NOT NULL, job_id TEXT NOT NULL,
+		created INTEGER NOT NULL,
+		status  TEXT NOT NULL,
+		due     INTEGER NOT NULL,
+		data    TEXT NOT NULL,`
+
 // jobPayloads (version 2) moves each job's payload out of its JSON
 // document into a column of its own, which listings do not read (NULL when
 // the job has none), and copies its update time into a column, in Unix
@@ -96,6 +99,35 @@ var jobPayloads = record.Migration{
 	`CREATE INDEX jobs_finished_by_updated ON jobs (updated) WHERE status <> 'RUNNING'`,
 }
 
+// schema is the latest version's schema as one set of statements: what the
+// migrations build from an empty database (TestSchema_SameAsMigrations
+// compares the two), without the steps that only an existing database
+// needs: ALTER TABLE (each one parses the whole schema again) and data
+// migrations. build uses it for a new database. A new migration must be
+// folded into it.
+var schema = record.Migration{
+	schemaV1[0], // meta
+	schemaV1[1], // apps
+	schemaV1[2], // envs
+	schemaV1[3], // envs_by_created
+	schemaV1[4], // resources
+	// jobs with jobPayloads' columns, in the order ALTER TABLE appends them.
+	`CREATE TABLE jobs (
+		` + jobsColumnsV1 + `
+		updated INTEGER NOT NULL DEFAULT 0,
+		payload TEXT,
+		UNIQUE (account, region, app_id, job_id)
+	)`,
+	schemaV1[6],    // jobs_running_by_due
+	schemaV1[7],    // job_envs
+	schemaV1[8],    // job_envs_by_status
+	schemaV1[9],    // job_envs_by_operation
+	schemaV1[10],   // tokens
+	schemaV1[11],   // buckets
+	schemaV1[12],   // shared_buckets
+	jobPayloads[3], // jobs_finished_by_updated
+}
+
 // sqlConn is what migrations run on: a *sql.DB or a *sql.Conn.
 type sqlConn interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
@@ -107,6 +139,8 @@ const qCreateMigrations = `CREATE TABLE IF NOT EXISTS schema_migrations (
 	version INTEGER PRIMARY KEY,
 	applied INTEGER NOT NULL
 )`
+
+const qApplied = `INSERT INTO schema_migrations (version, applied) VALUES (?, ?)`
 
 const qVersion = `SELECT coalesce(max(version), 0) FROM schema_migrations`
 
@@ -170,7 +204,7 @@ func migrateTx(ctx context.Context, tx *sql.Tx, ms []record.Migration, v int) er
 		return err
 	}
 	applied := func(version int) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied) VALUES (?, ?)`, version, time.Now().UnixNano())
+		_, err := tx.ExecContext(ctx, qApplied, version, time.Now().UnixNano())
 		return err
 	}
 	return record.Migrate(ms, v, exec, applied)

@@ -105,10 +105,23 @@ func open(ctx context.Context, path string, ms []record.Migration) (*Store, erro
 	return s, nil
 }
 
-// loadSecret reads the secret on the writer, migrating an older database
-// first (after a backup next to its file) and building the schema in memory
-// mode.
+// loadSecret reads the secret of a database at the latest version on a
+// reader; any other database is migrated on the writer first (after a
+// backup next to its file), and in memory mode the schema is built.
 func (s *Store) loadSecret(ctx context.Context) error {
+	if s.path != Memory {
+		c, err := s.readers.get(ctx)
+		if err != nil {
+			return err
+		}
+		secret, ok, err := latest(ctx, c, s.migrations)
+		s.readers.put(c, err != nil)
+		if ok {
+			s.secret = secret
+			return nil
+		}
+		// Any error (no schema yet, say) is the writer's to report.
+	}
 	c, err := s.writer.get(ctx)
 	if err != nil {
 		return err
