@@ -176,13 +176,17 @@ func (s *Store) apply(ctx context.Context, b *batch, c *call, fn func(backend.Tx
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if b.guarded {
-		return s.applyGuarded(ctx, b, c, fn)
+	guarded, undo := b.guarded, b.redo
+	if guarded {
+		if err := b.exec(qSavepoint); err != nil {
+			return b.fail(err)
+		}
+		undo = b.undo
 	}
 	returned := false
 	defer func() {
 		if !returned { // fn panicked or called runtime.Goexit
-			b.redo()
+			undo()
 			s.pass(b)
 		}
 	}()
@@ -192,37 +196,15 @@ func (s *Store) apply(ctx context.Context, b *batch, c *call, fn func(backend.Tx
 		err = ctx.Err()
 	}
 	if err != nil {
-		b.redo()
+		undo()
 		return err
 	}
-	b.members = append(b.members, member{c: c, ctx: ctx, fn: fn})
-	b.waiting = append(b.waiting, c)
-	return nil
-}
-
-// applyGuarded runs fn in a savepoint of b, rolled back unless fn succeeds.
-func (s *Store) applyGuarded(ctx context.Context, b *batch, c *call, fn func(backend.Tx) error) error {
-	if err := b.exec(qSavepoint); err != nil {
-		return b.fail(err)
-	}
-	returned := false
-	defer func() {
-		if !returned { // fn panicked or called runtime.Goexit
-			b.undo()
-			s.pass(b)
+	if guarded {
+		if err := b.exec(qRelease); err != nil {
+			return b.fail(err)
 		}
-	}()
-	err := fn(newTx(context.WithoutCancel(ctx), b.c, false))
-	returned = true
-	if err == nil {
-		err = ctx.Err()
-	}
-	if err != nil {
-		b.undo()
-		return err
-	}
-	if err := b.exec(qRelease); err != nil {
-		return b.fail(err)
+	} else {
+		b.members = append(b.members, member{c: c, ctx: ctx, fn: fn})
 	}
 	b.waiting = append(b.waiting, c)
 	return nil
