@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -17,32 +18,28 @@ import (
 // outcome. A lone writer never waits for company, and each fn runs on its
 // caller's goroutine (but for the rare runs again after a failure).
 //
-// Pipelining (file databases): the writer connection runs with
-// synchronous=NORMAL, so a COMMIT only appends the batch's frames to the WAL,
-// and the store then syncs the WAL itself (sync.go) before it tells the
-// members their writes are kept. The writer is free again as soon as the
-// COMMIT returns: the next batch runs its statements while the previous one's
-// fsync is in flight. It does not commit before that fsync has ended; until
-// then it stays open ("parked") and takes every caller that arrives, so one
-// fsync covers everything that queued during the one before. Two things
-// follow, and the crash tests (crash_test.go) hold the store to them:
-//   - acknowledged still means on disk: an Update returns nil only after an
-//     fsync that began after its COMMIT;
-//   - at most one committed transaction is not yet on disk at any moment, so
-//     the WAL a power cut leaves has at most one commit frame after the last
-//     synced one, which is what walDamage's proof of damage relies on.
-// A committed, not yet synced transaction is visible to readers for the
-// duration of one fsync; a power cut in that window loses it, and with it
-// nothing that was acknowledged.
+// Durability (file databases): the writer runs with synchronous=NORMAL, so
+// a COMMIT appends the batch's frames to the WAL without syncing it, and the
+// store then fsyncs the WAL itself (sync.go) before it tells any member its
+// writes are kept, still holding the writer: the next batch commits only
+// after that fsync, so at most one committed transaction is ever not on
+// disk, which walDamage's proof of damage relies on (crash_test.go opens
+// every state a power cut could leave). Syncing the WAL itself rather than
+// leaving it to synchronous=FULL gives one place where durability happens:
+// tests can watch it, and a failed fsync stops writes (sync.go). A committed
+// batch is visible to readers for the duration of its fsync; a power cut in
+// that window loses it, and it was acknowledged to nobody.
+//
+// (A pipelined variant, in which the next batch ran and stayed open during
+// the fsync, with the COMMIT lingering for the previous batch's clients to
+// come back, made batches twice as large in-process but not over HTTP, where
+// it measured no faster; bench/analysis.md has the figures.)
 
 // Default limits of one batch: it takes no more callers once it has
-// maxBatch or has been open for maxBatchTime (a parked batch takes callers
-// until its COMMIT, up to maxBatch).
+// maxBatch or has been open for maxBatchTime.
 const (
 	maxBatch     = 128
 	maxBatchTime = 5 * time.Millisecond
-	minLinger    = 200 * time.Microsecond
-	maxLinger    = time.Millisecond
 )
 
 // Statements of the group commit protocol.
@@ -112,16 +109,13 @@ func (s *Store) Update(ctx context.Context, fn func(backend.Tx) error) error {
 }
 
 // wait returns when c holds the writer, with the batch to join (nil: begin
-// one), or with ctx's error if ctx ends while c is still queued. A free
-// writer with a parked batch hands over that batch.
+// one), or with ctx's error if ctx ends while c is still queued.
 func (s *Store) wait(ctx context.Context, c *call) (*batch, error) {
 	s.mu.Lock()
 	if !s.busy {
 		s.busy = true
-		b := s.parked
-		s.parked = nil
 		s.mu.Unlock()
-		return b, nil
+		return nil, nil
 	}
 	s.queue = append(s.queue, c)
 	s.mu.Unlock()
@@ -294,11 +288,8 @@ func (s *Store) open(b *batch) bool {
 	return b.err == nil && b.n < s.maxBatch && time.Since(b.start) < s.maxBatchTime
 }
 
-// pass hands the writer on after a caller's turn in b: to the next queued
-// caller, into b while b can take more; else, while the previous batch's
-// fsync is in flight, it parks b for the callers still to come; else it ends
-// b (after that fsync, if it must wait for one) and hands the writer to the
-// next queued caller, or frees it.
+// pass hands the writer to the next queued caller: into b while b can take
+// more, else after ending b. With nobody queued the writer becomes free.
 func (s *Store) pass(b *batch) {
 	s.mu.Lock()
 	if len(s.queue) > 0 && s.open(b) {
@@ -307,48 +298,17 @@ func (s *Store) pass(b *batch) {
 		next.turn <- b
 		return
 	}
-	if b.err == nil {
-		if s.syncing && len(s.queue) == 0 && b.n < s.maxBatch {
-			s.parked = b
-			s.busy = false
-			if s.lingering != nil && b.n >= s.lingerFor {
-				close(s.lingering)
-				s.lingering = nil
-			}
-			s.mu.Unlock()
-			return
-		}
-		for s.syncing { // full or too old: commit once the fsync before it ends
-			done := s.synced
-			s.mu.Unlock()
-			<-done
-			s.mu.Lock()
-		}
-	}
 	s.mu.Unlock()
-	s.finish(b)
-}
-
-// finish ends b, whose caller holds the writer, then hands the writer to the
-// next queued caller (who begins a batch) or frees it.
-//
-// A committed batch's fsync then runs on the calling goroutine (usually a
-// member's, which waits for that outcome anyway), after the writer has been
-// handed on.
-func (s *Store) finish(b *batch) {
-	start, syncing := s.end(b)
+	s.end(b)
 	s.mu.Lock()
 	if len(s.queue) == 0 {
 		s.busy = false
 		s.mu.Unlock()
-	} else {
-		next := s.pop()
-		s.mu.Unlock()
-		next.turn <- nil
+		return
 	}
-	if syncing {
-		s.syncBatch(b, start)
-	}
+	next := s.pop()
+	s.mu.Unlock()
+	next.turn <- nil
 }
 
 // pop removes the first queued call; s.mu must be held.
@@ -359,24 +319,25 @@ func (s *Store) pop() *call {
 	return c
 }
 
-// end commits b, or rolls it back once lost or when no member kept
-// anything, and gives the connection back. A committed batch of a file
-// database must then be synced (syncBatch tells its members); end reports
-// so, having marked the fsync in flight. Otherwise it tells them here.
-func (s *Store) end(b *batch) (start time.Time, syncing bool) {
+// end commits b and syncs the WAL (file databases), or rolls b back once
+// lost or when no member kept anything, tells the members the outcome and
+// gives the connection back.
+func (s *Store) end(b *batch) {
 	err := b.err
-	start = time.Now()
+	start := time.Now()
 	// A batch none of whose members kept anything rolls back: nothing to
 	// write or sync.
 	kept := err == nil && len(b.waiting) > 0
 	if kept {
 		if err = b.exec(qCommit); err != nil {
 			err = fmt.Errorf("commit: %w", err)
+		} else {
+			err = s.syncWAL()
 		}
 	}
 	s.batches.Add(1)
 	broken := false
-	if (!kept || err != nil) && b.begun && b.exec(qRollback) != nil && b.exec(qRollback) != nil {
+	if (!kept || err != nil) && b.begun && !errors.Is(err, errSyncFailed) && b.exec(qRollback) != nil && b.exec(qRollback) != nil {
 		// Failing that twice, the transaction's state is unknown: a file's
 		// connection is dropped (a new one starts clean), but an in-memory
 		// database lives in its only connection, which is kept.
@@ -385,97 +346,10 @@ func (s *Store) end(b *batch) (start time.Time, syncing bool) {
 	if b.c != nil {
 		s.writer.put(b.c, broken)
 	}
-	if kept && err == nil && s.wal != nil {
-		s.mu.Lock()
-		s.syncing = true
-		s.synced = make(chan struct{})
-		s.mu.Unlock()
-		s.syncs.Add(1)
-		return start, true
-	}
-	s.tell(b, start, err)
-	return start, false
-}
-
-// tell reports b's outcome to the commit hook and to its waiting members.
-func (s *Store) tell(b *batch, start time.Time, err error) {
 	if s.OnCommit != nil {
 		s.OnCommit(time.Since(start), b.n, err)
 	}
 	for _, c := range b.waiting {
 		c.done <- err
 	}
-}
-
-// syncBatch syncs the WAL that b's COMMIT appended to and tells b's
-// members. What follows — lingering, then committing the batch parked
-// meanwhile — runs on a goroutine of its own, so that the caller (usually a
-// member) answers its request now.
-func (s *Store) syncBatch(b *batch, start time.Time) {
-	t0 := time.Now()
-	err := s.syncWAL()
-	took := time.Since(t0)
-	s.tell(b, start, err)
-	if err == nil && len(b.waiting) > 1 {
-		go func() {
-			defer s.syncs.Done()
-			s.linger(len(b.waiting), took)
-			if next := s.endSync(); next != nil {
-				s.finish(next)
-			}
-		}()
-		return
-	}
-	if next := s.endSync(); next != nil {
-		go func() {
-			defer s.syncs.Done()
-			s.finish(next)
-		}()
-		return
-	}
-	s.syncs.Done()
-}
-
-// endSync ends the fsync's turn and returns the batch parked meanwhile, if
-// any, for the caller to commit: it then holds the writer.
-func (s *Store) endSync() *batch {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.syncing = false
-	close(s.synced)
-	next := s.parked
-	if next != nil {
-		s.parked = nil
-		s.busy = true
-	}
-	return next
-}
-
-// linger holds the next COMMIT back a little after an fsync that
-// acknowledged n > 1 members, for them to come back with their next writes:
-// concurrent clients otherwise settle into cohorts that alternate between
-// the open batch and the fsync (or a lone returning writer commits at once
-// and the rest follow it), each cohort paying an fsync of its own. While it
-// waits, the fsync counts as in flight, so batches park instead of
-// committing. It ends when the parked batch has n more members than it had,
-// or after as long as the fsync took (at least minLinger, at most
-// maxLinger).
-func (s *Store) linger(n int, took time.Duration) {
-	s.mu.Lock()
-	base := 0
-	if s.parked != nil {
-		base = s.parked.n
-	}
-	ch := make(chan struct{})
-	s.lingering, s.lingerFor = ch, base+n
-	s.mu.Unlock()
-	t := time.NewTimer(min(max(took, minLinger), maxLinger))
-	select {
-	case <-ch:
-	case <-t.C:
-	}
-	t.Stop()
-	s.mu.Lock()
-	s.lingering = nil
-	s.mu.Unlock()
 }

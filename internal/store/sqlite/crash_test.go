@@ -22,7 +22,7 @@ type image struct {
 	acked   int // writes acknowledged by then
 }
 
-// TestCrash_PowerCut: the pipelined group commit acknowledges a write only
+// TestCrash_PowerCut: the group commit acknowledges a write only
 // once it is on disk, and a power cut at any moment leaves files that open
 // cleanly (no false damage report) with every acknowledged write.
 //

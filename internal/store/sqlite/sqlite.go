@@ -40,17 +40,9 @@ type Store struct {
 	secret     []byte
 
 	mu      sync.Mutex
-	busy    bool          // an Update holds the writer
-	queue   []*call       // Updates waiting for it, in arrival order
-	parked  *batch        // open, waiting for the fsync in flight to end before its COMMIT
-	syncing bool          // a committed batch's WAL fsync is in flight
-	synced  chan struct{} // closed when that fsync ends
-	// lingering, while an fsync's members are awaited back (linger), is
-	// closed once the parked batch has lingerFor members.
-	lingering chan struct{}
-	lingerFor int
-	syncs     sync.WaitGroup
-	batches   atomic.Int64
+	busy    bool    // an Update holds the writer
+	queue   []*call // Updates waiting for it, in arrival order
+	batches atomic.Int64
 
 	wal *walSyncer // nil in memory mode
 
@@ -233,7 +225,6 @@ func (s *Store) View(ctx context.Context, fn func(backend.Tx) error) error {
 // Close closes every connection. Later calls return the first call's result.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
-		s.syncs.Wait() // batches committed and parked ones are told their outcome
 		var errs []error
 		if s.readers != nil && s.readers != s.writer {
 			errs = append(errs, s.readers.close())

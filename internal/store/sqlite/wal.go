@@ -27,8 +27,8 @@ const (
 // first frame that fails its checksum and drops the rest, which is right for
 // a transaction torn by a crash. It is wrong when a later transaction
 // committed after that frame: the store commits a transaction only once the
-// previous commit is on disk (the pipelined group commit in commit.go waits
-// for the WAL fsync in flight before the next COMMIT), so two commit frames
+// previous commit is on disk (the group commit in commit.go fsyncs the WAL
+// before it lets the next COMMIT run), so two commit frames
 // found after the bad one, linked by checksums (the second transaction
 // chained onto the first), prove the bad frame was once whole. A damaged WAL header cannot be
 // told from one being rewritten when a crash struck, so it is not reported.
