@@ -24,7 +24,7 @@ type route struct {
 	tmpl template
 	// call decodes the request into the operation's input, validates it,
 	// calls the domain and returns the output's encoding.
-	call func(ctx context.Context, p backend.Partition, params map[string]string, body []byte) ([]byte, error)
+	call func(ctx context.Context, p backend.Partition, params pathParams, body []byte) ([]byte, error)
 }
 
 // validatable is the pointer type of an input structure.
@@ -54,18 +54,18 @@ func opEncoded[I, O any, PI validatable[I]](name string, fn func(context.Context
 	return route{
 		op:   info,
 		tmpl: compileTemplate(info.Path),
-		call: func(ctx context.Context, p backend.Partition, params map[string]string, body []byte) ([]byte, error) {
+		call: func(ctx context.Context, p backend.Partition, params pathParams, body []byte) ([]byte, error) {
 			in := PI(new(I))
 			if err := decodeBody(body, in); err != nil {
 				return nil, err
 			}
 			rv := reflect.ValueOf(in).Elem()
-			for name, idx := range uriFields {
-				v := params[name]
-				if err := backend.CheckName(name, v); err != nil {
+			for _, f := range uriFields {
+				v, _ := params.get(f.name)
+				if err := backend.CheckName(f.name, v); err != nil {
 					return nil, err
 				}
-				rv.Field(idx).Set(reflect.ValueOf(&v))
+				rv.Field(f.index).Set(reflect.ValueOf(&v))
 			}
 			if err := in.Validate(); err != nil {
 				return nil, err
@@ -79,15 +79,22 @@ func opEncoded[I, O any, PI validatable[I]](name string, fn func(context.Context
 	}
 }
 
-// uriFieldsOf maps each path parameter name to the index of its *string field.
-func uriFieldsOf(t reflect.Type) map[string]int {
-	m := map[string]int{}
+// uriField is a path parameter of an input: its name and the index of its
+// *string field.
+type uriField struct {
+	name  string
+	index int
+}
+
+// uriFieldsOf lists the path parameters of an input type, in field order.
+func uriFieldsOf(t reflect.Type) []uriField {
+	var fs []uriField
 	for i := range t.NumField() {
 		if name := t.Field(i).Tag.Get("uri"); name != "" {
-			m[name] = i
+			fs = append(fs, uriField{name, i})
 		}
 	}
-	return m
+	return fs
 }
 
 // decodeBody fills in from a JSON object body. An empty body equals {};
@@ -109,11 +116,15 @@ func decodeBodyVia(body []byte, in any, fast bool) error {
 	if err := checkText(body); err != nil {
 		return err
 	}
-	// The fast path, one pass: when every key is exact, decoding straight
-	// into in gives the same value as the slow path below. Any error is
+	// The fast paths: a flat object of string members is filled directly;
+	// else, when every key is exact, decoding straight into in gives the same
+	// value as the slow path below. Any error is
 	// reported by the slow path, so that messages do not depend on the path.
-	if fast && exactKeys(body, membersOf(reflect.TypeOf(in))) && json.Unmarshal(body, in) == nil {
-		return nil
+	if fast {
+		m := membersOf(reflect.TypeOf(in))
+		if decodeFlat(body, in, m) || exactKeys(body, m) && json.Unmarshal(body, in) == nil {
+			return nil
+		}
 	}
 	reflect.ValueOf(in).Elem().SetZero() // a failed fast decode may have filled part of it
 	return decodeDropping(body, in)

@@ -16,7 +16,12 @@ type members struct {
 	names  []string            // struct: the wire names, for case folding
 	elem   *members            // slice: the element's shape
 	isObj  bool                // a struct: its value is a JSON object
+	// strs maps the wire name of each *string member of a struct to its
+	// field index (decodeFlat).
+	strs map[string]int
 }
+
+var stringPtrType = reflect.TypeFor[*string]()
 
 var membersCache sync.Map // reflect.Type → *members
 
@@ -47,19 +52,22 @@ func buildMembers(t reflect.Type, seen map[reflect.Type]*members) *members {
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		m := &members{fields: map[string]*members{}, isObj: true}
+		m := &members{fields: map[string]*members{}, isObj: true, strs: map[string]int{}}
 		seen[t] = m
 		for f := range t.Fields() {
 			tag := f.Tag.Get("json")
 			if tag == "-" || !f.IsExported() {
 				continue
 			}
-			name, _, _ := strings.Cut(tag, ",")
+			name, opts, _ := strings.Cut(tag, ",")
 			if name == "" {
 				name = f.Name
 			}
 			m.fields[name] = buildMembers(f.Type, seen)
 			m.names = append(m.names, name)
+			if f.Type == stringPtrType && !f.Anonymous && !strings.Contains(opts, "string") {
+				m.strs[name] = f.Index[0]
+			}
 		}
 		return m
 	case reflect.Slice, reflect.Array:
@@ -245,4 +253,98 @@ func (s *keyScanner) str() ([]byte, bool) {
 		}
 	}
 	return nil, false
+}
+
+// maxFlatMembers bounds the members decodeFlat fills.
+const maxFlatMembers = 16
+
+// decodeFlat decodes the common small body, such as GetBackend's
+// {"backendEnvironmentName":"dev"}, without encoding/json: an object (the
+// caller has trimmed space and checked the text is UTF-8) whose keys are all
+// exactly the wire names of *string members of in's struct type m, each
+// once, holding strings without escapes or control characters, or null.
+// encoding/json would fill in the same way. It reports false, having changed
+// nothing, for any other body.
+func decodeFlat(body []byte, in any, m *members) bool {
+	if m == nil || len(m.strs) == 0 {
+		return false
+	}
+	var idx [maxFlatMembers]int
+	var vals [maxFlatMembers][]byte
+	n := 0
+	s := keyScanner{b: body}
+	s.i++ // '{'
+	s.space()
+	if s.i < len(s.b) && s.b[s.i] == '}' {
+		s.i++
+	} else {
+		for {
+			s.space()
+			key, ok := s.str()
+			if !ok || n == maxFlatMembers {
+				return false
+			}
+			f, ok := m.strs[string(key)] // exact: an escaped or folded key is not a member here
+			if !ok {
+				return false
+			}
+			for _, prev := range idx[:n] {
+				if prev == f {
+					return false // repeated
+				}
+			}
+			s.space()
+			if s.i >= len(s.b) || s.b[s.i] != ':' {
+				return false
+			}
+			s.i++
+			s.space()
+			var v []byte
+			switch {
+			case bytes.HasPrefix(s.b[s.i:], []byte("null")):
+				s.i += len("null")
+				v = nil
+			default:
+				v, ok = s.str()
+				if !ok || !plainString(v) {
+					return false
+				}
+				if v == nil {
+					v = []byte{} // "": a member set to the empty string
+				}
+			}
+			idx[n], vals[n] = f, v
+			n++
+			more, ok := s.next('}')
+			if !ok {
+				return false
+			}
+			if !more {
+				break
+			}
+		}
+	}
+	if s.i != len(s.b) {
+		return false
+	}
+	rv := reflect.ValueOf(in).Elem()
+	for i := range n {
+		if vals[i] == nil {
+			continue // null leaves the member unset
+		}
+		v := string(vals[i])
+		rv.Field(idx[i]).Set(reflect.ValueOf(&v))
+	}
+	return true
+}
+
+// plainString reports whether the raw contents of a JSON string are their
+// own value: no escapes and no control characters (which JSON forbids).
+func plainString(b []byte) bool {
+	for _, c := range b {
+		if c == '\\' || c < 0x20 {
+			return false
+		}
+	}
+	return true
 }

@@ -24,45 +24,69 @@ func compileTemplate(path string) template {
 	return t
 }
 
+// maxSegments bounds the segments of a path that can match a route: the
+// longest template has five. splitPath handles any number.
+const maxSegments = 8
+
 // splitPath splits an escaped request path into its segments and
 // percent-decodes each one, so that an encoded "/" (%2F) stays inside its
 // segment. A leading /prod (the API Gateway stage) is dropped. ok is false
 // when a segment is not valid percent-encoding.
 func splitPath(escaped string) (segs []string, ok bool) {
+	return appendSegments(nil, escaped)
+}
+
+// appendSegments is splitPath appending to dst: with a dst of capacity
+// maxSegments, a path that can match a route costs no allocation.
+func appendSegments(dst []string, escaped string) (segs []string, ok bool) {
 	escaped = strings.TrimPrefix(escaped, "/")
 	if escaped == "prod" {
 		escaped = ""
 	} else if rest, found := strings.CutPrefix(escaped, "prod/"); found {
 		escaped = rest
 	}
-	raw := strings.Split(escaped, "/")
-	segs = make([]string, len(raw))
-	for i, s := range raw {
+	for s := range strings.SplitSeq(escaped, "/") {
 		u, err := url.PathUnescape(s)
 		if err != nil {
 			return nil, false
 		}
-		segs[i] = u
+		dst = append(dst, u)
 	}
-	return segs, true
+	return dst, true
+}
+
+// pathParams are the parameter values of a matched path, by name.
+type pathParams struct {
+	names, values [maxSegments]string
+	n             int
+}
+
+// get returns the value of the named parameter.
+func (p *pathParams) get(name string) (string, bool) {
+	for i := range p.n {
+		if p.names[i] == name {
+			return p.values[i], true
+		}
+	}
+	return "", false
 }
 
 // match reports whether segs fit the template and returns the parameter values
 // in template order. Parameters may be empty: the caller rejects those with a
 // message naming the member.
-func (t template) match(segs []string) (values map[string]string, ok bool) {
-	if len(segs) != len(t.segs) {
-		return nil, false
+func (t template) match(segs []string) (values pathParams, ok bool) {
+	if len(segs) != len(t.segs) || len(segs) > maxSegments {
+		return pathParams{}, false
 	}
 	for i, s := range segs {
 		if t.params[i] == "" && s != t.segs[i] {
-			return nil, false
+			return pathParams{}, false
 		}
 	}
-	values = make(map[string]string, 3)
 	for i, s := range segs {
 		if t.params[i] != "" {
-			values[t.params[i]] = s
+			values.names[values.n], values.values[values.n] = t.params[i], s
+			values.n++
 		}
 	}
 	return values, true

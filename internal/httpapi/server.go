@@ -212,15 +212,17 @@ var errBodyTooLarge = badRequest("The request body exceeds the limit of " + strc
 // A path with a "." or ".." segment is refused: clients sign it with the dots
 // resolved, so it would be verified as one path and routed as another. When
 // signatures are required that is an invalid signature (403), else 400.
-func (s *Server) lookup(r *http.Request) (route, map[string]string, error) {
-	if seg, ok := dotSegment(r.URL.EscapedPath()); ok {
+func (s *Server) lookup(r *http.Request) (route, pathParams, error) {
+	path := r.URL.EscapedPath()
+	if seg, ok := dotSegment(path); ok {
 		msg := "The request path must not contain a '" + seg + "' segment"
 		if s.opts.Verifier != nil {
-			return route{}, nil, &sigv4.Error{Type: "InvalidSignatureException", Message: msg + "; send the path the request was signed for"}
+			return route{}, pathParams{}, &sigv4.Error{Type: "InvalidSignatureException", Message: msg + "; send the path the request was signed for"}
 		}
-		return route{}, nil, badRequest(msg)
+		return route{}, pathParams{}, badRequest(msg)
 	}
-	segs, ok := splitPath(r.URL.EscapedPath())
+	var buf [maxSegments]string
+	segs, ok := appendSegments(buf[:0], path)
 	if ok {
 		for _, rt := range s.routes {
 			if rt.op.Method != r.Method {
@@ -231,8 +233,8 @@ func (s *Server) lookup(r *http.Request) (route, map[string]string, error) {
 			}
 		}
 	}
-	return route{}, nil, &wireError{Type: "UnknownOperationException", Status: http.StatusNotFound,
-		Message: "No operation matches " + r.Method + " " + r.URL.EscapedPath()}
+	return route{}, pathParams{}, &wireError{Type: "UnknownOperationException", Status: http.StatusNotFound,
+		Message: "No operation matches " + r.Method + " " + path}
 }
 
 // statusRecorder remembers the status written, for the request log.
