@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"sync"
+	"sync/atomic"
 )
 
 // encodeJSON encodes v as a response body: JSON without HTML escaping and
@@ -59,11 +61,33 @@ func (m *memo[O]) encode(out *O) ([]byte, error) {
 // errEncoding is the body answered when a response cannot be encoded.
 const errEncoding = `{"__type":"InternalServiceException","message":"response encoding failed"}`
 
-// writeBody writes an encoded JSON response.
+// writeBody writes an encoded JSON response, with its Content-Length: the
+// answer is sent in one piece, not chunked.
 func writeBody(w http.ResponseWriter, status int, body []byte) {
-	w.Header()["Content-Type"] = jsonType
+	h := w.Header()
+	h["Content-Type"] = jsonType
+	h["Content-Length"] = contentLength(len(body))
 	w.WriteHeader(status)
 	w.Write(body)
+}
+
+// contentLengths holds the Content-Length header values made so far for
+// lengths below len(contentLengths), each made once and shared: net/http
+// only reads header values, and a slice whose len is its cap is copied by
+// an append.
+var contentLengths [16 << 10]atomic.Pointer[[]string]
+
+// contentLength returns the Content-Length header value of n bytes.
+func contentLength(n int) []string {
+	if n >= len(contentLengths) {
+		return []string{strconv.Itoa(n)}
+	}
+	if v := contentLengths[n].Load(); v != nil {
+		return *v
+	}
+	v := []string{strconv.Itoa(n)}
+	contentLengths[n].Store(&v)
+	return v
 }
 
 // writeJSON writes v as the response body, without HTML escaping.

@@ -10,7 +10,7 @@ import (
 
 // decodeSlow is decodeBody without its fast path: what every body decoded to
 // before the fast path existed.
-func decodeSlow(body []byte, in any) error { return decodeBodyVia(body, in, false) }
+func decodeSlow(body []byte, in any) error { return decodeBodyVia(body, in, nil) }
 
 // checkSamePath fails t unless decodeBody and decodeSlow agree on body: the
 // same error message, or equal values.

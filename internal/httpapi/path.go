@@ -14,12 +14,17 @@ type template struct {
 func compileTemplate(path string) template {
 	parts := strings.Split(strings.TrimPrefix(path, "/"), "/")
 	t := template{segs: make([]string, len(parts)), params: make([]string, len(parts))}
+	n := 0
 	for i, p := range parts {
 		if strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}") {
 			t.params[i] = strings.Trim(p, "{}")
+			n++
 		} else {
 			t.segs[i] = p
 		}
+	}
+	if n > maxParams || len(parts) > maxSegments {
+		panic("httpapi: template " + path + " has more parameters or segments than pathParams holds")
 	}
 	return t
 }
@@ -27,6 +32,9 @@ func compileTemplate(path string) template {
 // maxSegments bounds the segments of a path that can match a route: the
 // longest template has five. splitPath handles any number.
 const maxSegments = 8
+
+// maxParams bounds the parameters of a template: the most have three.
+const maxParams = 4
 
 // splitPath splits an escaped request path into its segments and
 // percent-decodes each one, so that an encoded "/" (%2F) stays inside its
@@ -45,19 +53,27 @@ func appendSegments(dst []string, escaped string) (segs []string, ok bool) {
 	} else if rest, found := strings.CutPrefix(escaped, "prod/"); found {
 		escaped = rest
 	}
-	for s := range strings.SplitSeq(escaped, "/") {
-		u, err := url.PathUnescape(s)
-		if err != nil {
-			return nil, false
+	escapes := strings.IndexByte(escaped, '%') >= 0
+	for {
+		seg, rest, more := strings.Cut(escaped, "/")
+		if escapes {
+			u, err := url.PathUnescape(seg)
+			if err != nil {
+				return nil, false
+			}
+			seg = u
 		}
-		dst = append(dst, u)
+		dst = append(dst, seg)
+		if !more {
+			return dst, true
+		}
+		escaped = rest
 	}
-	return dst, true
 }
 
 // pathParams are the parameter values of a matched path, by name.
 type pathParams struct {
-	names, values [maxSegments]string
+	names, values [maxParams]string
 	n             int
 }
 
@@ -71,29 +87,46 @@ func (p *pathParams) get(name string) (string, bool) {
 	return "", false
 }
 
-// match reports whether segs fit the template and returns the parameter values
-// in template order. Parameters may be empty: the caller rejects those with a
-// message naming the member.
-func (t template) match(segs []string) (values pathParams, ok bool) {
-	if len(segs) != len(t.segs) || len(segs) > maxSegments {
-		return pathParams{}, false
+// fits reports whether segs fit the template: as many segments, and the
+// same literal ones.
+func (t *template) fits(segs []string) bool {
+	if len(segs) != len(t.segs) {
+		return false
 	}
 	for i, s := range segs {
 		if t.params[i] == "" && s != t.segs[i] {
-			return pathParams{}, false
+			return false
 		}
 	}
+	return true
+}
+
+// values returns the parameter values of segs, which fit the template.
+func (t *template) values(segs []string) (values pathParams) {
 	for i, s := range segs {
 		if t.params[i] != "" {
 			values.names[values.n], values.values[values.n] = t.params[i], s
 			values.n++
 		}
 	}
-	return values, true
+	return values
+}
+
+// match reports whether segs fit the template and returns the parameter values
+// in template order. Parameters may be empty: the caller rejects those with a
+// message naming the member.
+func (t *template) match(segs []string) (values pathParams, ok bool) {
+	if !t.fits(segs) {
+		return pathParams{}, false
+	}
+	return t.values(segs), true
 }
 
 // dotSegment returns the first "." or ".." segment of an escaped path.
 func dotSegment(escaped string) (string, bool) {
+	if strings.IndexByte(escaped, '.') < 0 {
+		return "", false
+	}
 	for seg := range strings.SplitSeq(escaped, "/") {
 		if seg == "." || seg == ".." {
 			return seg, true
