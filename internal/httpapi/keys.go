@@ -16,9 +16,14 @@ type members struct {
 	names  []string            // struct: the wire names, for case folding
 	elem   *members            // slice: the element's shape
 	isObj  bool                // a struct: its value is a JSON object
-	// strs maps the wire name of each *string member of a struct to its
-	// field index (decodeFlat).
-	strs map[string]int
+	// strs are the *string members of a struct (decodeFlat).
+	strs []strMember
+}
+
+// strMember is a *string member: its wire name and field index.
+type strMember struct {
+	name  string
+	index int
 }
 
 var stringPtrType = reflect.TypeFor[*string]()
@@ -52,7 +57,7 @@ func buildMembers(t reflect.Type, seen map[reflect.Type]*members) *members {
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		m := &members{fields: map[string]*members{}, isObj: true, strs: map[string]int{}}
+		m := &members{fields: map[string]*members{}, isObj: true}
 		seen[t] = m
 		for f := range t.Fields() {
 			tag := f.Tag.Get("json")
@@ -66,7 +71,7 @@ func buildMembers(t reflect.Type, seen map[reflect.Type]*members) *members {
 			m.fields[name] = buildMembers(f.Type, seen)
 			m.names = append(m.names, name)
 			if f.Type == stringPtrType && !f.Anonymous && !strings.Contains(opts, "string") {
-				m.strs[name] = f.Index[0]
+				m.strs = append(m.strs, strMember{name, f.Index[0]})
 			}
 		}
 		return m
@@ -284,8 +289,14 @@ func decodeFlat(body []byte, in any, m *members) bool {
 			if !ok || n == maxFlatMembers {
 				return false
 			}
-			f, ok := m.strs[string(key)] // exact: an escaped or folded key is not a member here
-			if !ok {
+			f := -1
+			for _, sm := range m.strs {
+				if string(key) == sm.name { // exact: an escaped or folded key is not a member here
+					f = sm.index
+					break
+				}
+			}
+			if f < 0 {
 				return false
 			}
 			for _, prev := range idx[:n] {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/amplifylite/amplifylite/internal/awsproto"
@@ -52,6 +53,9 @@ type Options struct {
 // Server serves the AmplifyBackend API over HTTP.
 type Server struct {
 	routes []route
+	// byShape indexes routes by method and number of segments, in table
+	// order; built at the first lookup.
+	byShape func() map[string]*[maxSegments + 1][]*route
 	opts   Options
 	log    *slog.Logger
 	public []publicService // Options.Public (services.go)
@@ -66,7 +70,20 @@ func New(svc *backend.Service, opts Options) *Server {
 	if opts.Region == "" {
 		opts.Region = "us-east-1"
 	}
-	return &Server{routes: table(svc), opts: opts, log: opts.Logger, public: publicServices(opts.Public), ids: newRequestIDs()}
+	s := &Server{routes: table(svc), opts: opts, log: opts.Logger, public: publicServices(opts.Public), ids: newRequestIDs()}
+	s.byShape = sync.OnceValue(func() map[string]*[maxSegments + 1][]*route {
+		m := map[string]*[maxSegments + 1][]*route{}
+		for i := range s.routes {
+			rt := &s.routes[i]
+			if m[rt.op.Method] == nil {
+				m[rt.op.Method] = new([maxSegments + 1][]*route)
+			}
+			n := len(rt.tmpl.segs)
+			m[rt.op.Method][n] = append(m[rt.op.Method][n], rt)
+		}
+		return m
+	})
+	return s
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -245,9 +262,11 @@ func (s *Server) lookup(method, path string) (*route, pathParams, error) {
 	var buf [maxSegments]string
 	segs, ok := appendSegments(buf[:0], path)
 	if ok {
-		for i := range s.routes {
-			if rt := &s.routes[i]; rt.op.Method == method && rt.tmpl.fits(segs) {
-				return rt, rt.tmpl.values(segs), nil
+		if shapes := s.byShape()[method]; shapes != nil && len(segs) <= maxSegments {
+			for _, rt := range shapes[len(segs)] {
+				if rt.tmpl.fits(segs) {
+					return rt, rt.tmpl.values(segs), nil
+				}
 			}
 		}
 	}
