@@ -118,14 +118,17 @@ func decodeBodyVia(body []byte, in any, m *members) error {
 	if body[0] != '{' {
 		return badRequest("The request body must be a JSON object")
 	}
-	if err := checkText(body); err != nil {
-		return err
-	}
 	// The fast paths: a flat object of string members is filled directly;
 	// else, when every key is exact, decoding straight into in gives the
 	// same value as the slow path below. Any error is reported by the slow
 	// path, so that messages do not depend on the path.
-	if m != nil && (decodeFlat(body, in, m) || exactKeys(body, m) && json.Unmarshal(body, in) == nil) {
+	if m != nil && decodeFlat(body, in, m) {
+		return nil
+	}
+	if err := checkText(body); err != nil {
+		return err
+	}
+	if m != nil && exactKeys(body, m) && json.Unmarshal(body, in) == nil {
 		return nil
 	}
 	reflect.ValueOf(in).Elem().SetZero() // a failed fast decode may have filled part of it

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // members describes what keys a JSON value decoded into a Go type may hold:
@@ -261,15 +262,15 @@ func (s *keyScanner) str() ([]byte, bool) {
 }
 
 // maxFlatMembers bounds the members decodeFlat fills.
-const maxFlatMembers = 16
+const maxFlatMembers = 8
 
 // decodeFlat decodes the common small body, such as GetBackend's
 // {"backendEnvironmentName":"dev"}, without encoding/json: an object (the
-// caller has trimmed space and checked the text is UTF-8) whose keys are all
-// exactly the wire names of *string members of in's struct type m, each
-// once, holding strings without escapes or control characters, or null.
-// encoding/json would fill in the same way. It reports false, having changed
-// nothing, for any other body.
+// caller has trimmed space) whose keys are all exactly the wire names of
+// *string members of in's struct type m, each once, holding UTF-8 strings
+// without escapes or control characters, or null. encoding/json would fill
+// in the same way, and checkText would pass it. It reports false, having
+// changed nothing, for any other body.
 func decodeFlat(body []byte, in any, m *members) bool {
 	if m == nil || len(m.strs) == 0 {
 		return false
@@ -317,7 +318,7 @@ func decodeFlat(body []byte, in any, m *members) bool {
 				v = nil
 			default:
 				v, ok = s.str()
-				if !ok || !plainString(v) {
+				if !ok || !plainString(v) || !utf8.Valid(v) {
 					return false
 				}
 				if v == nil {

@@ -44,6 +44,7 @@ func TestDecodeBody_FastPathAgrees(t *testing.T) {
 		{"non-ASCII string", 8, `{"appName":"ä ✓ 𝄞"}`, true, true},
 		{"escaped value", 9, `{"backendEnvironmentName":"d\u0065v"}`, true, false},
 		{"escaped quote", 9, `{"backendEnvironmentName":"a\"b"}`, true, false},
+		{"invalid UTF-8", 9, "{\"backendEnvironmentName\":\"a\xffb\"}", true, false},
 		{"control character", 9, "{\"backendEnvironmentName\":\"a\tb\"}", true, false},
 		{"a path member is not a body member", 9, `{"appId":"a"}`, true, false},
 		{"not a string member", 8, `{"appId":"a","resourceConfig":{}}`, true, false},

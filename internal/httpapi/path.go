@@ -88,13 +88,13 @@ func (p *pathParams) get(name string) (string, bool) {
 }
 
 // fits reports whether segs fit the template: as many segments, and the
-// same literal ones.
+// same literal ones. It compares from the end, where templates differ.
 func (t *template) fits(segs []string) bool {
 	if len(segs) != len(t.segs) {
 		return false
 	}
-	for i, s := range segs {
-		if t.params[i] == "" && s != t.segs[i] {
+	for i := len(segs) - 1; i >= 0; i-- {
+		if t.params[i] == "" && segs[i] != t.segs[i] {
 			return false
 		}
 	}
