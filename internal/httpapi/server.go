@@ -56,10 +56,10 @@ type Server struct {
 	// byShape indexes routes by method and number of segments, in table
 	// order; built at the first lookup.
 	byShape func() map[string]*[maxSegments + 1][]*route
-	opts   Options
-	log    *slog.Logger
-	public []publicService // Options.Public (services.go)
-	ids    *requestIDs
+	opts    Options
+	log     *slog.Logger
+	public  []publicService // Options.Public (services.go)
+	ids     *requestIDs
 }
 
 // New returns the HTTP handler of the API backed by svc.
