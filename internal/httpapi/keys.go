@@ -286,7 +286,7 @@ func decodeFlat(body []byte, in any, m *members) bool {
 	} else {
 		for {
 			s.space()
-			key, ok := s.str()
+			key, ok := s.plainStr()
 			if !ok || n == maxFlatMembers {
 				return false
 			}
@@ -317,8 +317,8 @@ func decodeFlat(body []byte, in any, m *members) bool {
 				s.i += len("null")
 				v = nil
 			default:
-				v, ok = s.str()
-				if !ok || !plainString(v) || !utf8.Valid(v) {
+				v, ok = s.plainStr()
+				if !ok || !utf8.Valid(v) {
 					return false
 				}
 				if v == nil {
@@ -350,13 +350,23 @@ func decodeFlat(body []byte, in any, m *members) bool {
 	return true
 }
 
-// plainString reports whether the raw contents of a JSON string are their
-// own value: no escapes and no control characters (which JSON forbids).
-func plainString(b []byte) bool {
-	for _, c := range b {
+// plainStr reads a JSON string whose raw contents are its value: no escapes
+// and no control characters (which JSON forbids).
+func (s *keyScanner) plainStr() ([]byte, bool) {
+	if s.i >= len(s.b) || s.b[s.i] != '"' {
+		return nil, false
+	}
+	start := s.i + 1
+	n := bytes.IndexByte(s.b[start:], '"')
+	if n < 0 {
+		return nil, false
+	}
+	v := s.b[start : start+n]
+	for _, c := range v {
 		if c == '\\' || c < 0x20 {
-			return false
+			return nil, false
 		}
 	}
-	return true
+	s.i = start + n + 1
+	return v, true
 }
