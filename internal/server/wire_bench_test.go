@@ -27,19 +27,8 @@ import (
 // difference: what amplifylite costs beyond net/http, the syscalls and the
 // client being the same for both.
 func BenchmarkGetBackendWire(b *testing.B) {
-	o := DefaultOptions()
-	o.Listen, o.DataDir, o.JobDuration = "127.0.0.1:0", b.TempDir(), 0
-	s, err := Start(context.Background(), o, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close(context.Background()) })
-	for _, req := range [][2]string{
-		{"/backend", `{"appId":"bench","appName":"bench","backendEnvironmentName":"dev"}`},
-		{"/backend/bench/auth", `{"backendEnvironmentName":"dev","resourceName":"auth1","resourceConfig":{"authResources":"USER_POOL_ONLY","service":"COGNITO","userPoolConfigs":{"userPoolName":"p","signInMethod":"EMAIL","requiredSignUpAttributes":["EMAIL"]}}}`},
-		{"/backend/bench/api", `{"backendEnvironmentName":"dev","resourceName":"api1","resourceConfig":{"apiName":"api1"}}`},
-		{"/backend/bench/storage", `{"backendEnvironmentName":"dev","resourceName":"files","resourceConfig":{"serviceName":"S3","permissions":{"authenticated":["READ"]}}}`},
-	} {
+	s, _ := startBench(b)
+	for _, req := range benchSeed {
 		resp, err := http.Post(s.URL+req[0], "application/json", bytes.NewReader([]byte(req[1])))
 		if err != nil {
 			b.Fatal(err)
