@@ -230,10 +230,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, x *Exchange) {
 	writeBody(w, http.StatusOK, out)
 }
 
-// readBody reads the request body, at most MaxBodyBytes of it. A body of
-// known length (checked by the caller) is read into a buffer of that size.
+// presizedBodyBytes bounds the buffer made for a body before it arrives:
+// a larger one grows as it comes, so that a client announcing big bodies it
+// does not send costs no memory.
+const presizedBodyBytes = 64 << 10
+
+// readBody reads the request body, at most MaxBodyBytes of it. A small body
+// of known length is read into a buffer of that size.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	if r.ContentLength < 0 || r.ContentLength > MaxBodyBytes {
+	if r.ContentLength < 0 || r.ContentLength > presizedBodyBytes {
 		return io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	}
 	// net/http's body reader ends at the Content-Length (an early end is
