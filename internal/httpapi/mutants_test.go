@@ -270,7 +270,10 @@ func TestServeHTTP_LogsTheStatusSent(t *testing.T) {
 func TestServeHTTP_BodyReading(t *testing.T) {
 	srv := httptest.NewServer(New(newService(t), Options{ReadTimeout: 10 * time.Second}))
 	t.Cleanup(srv.Close)
-	raw := func(t *testing.T, req string) *http.Response {
+	// raw sends req on a new connection; halfClose then ends the client's
+	// side, which net/http also takes as the client going away (the
+	// request's context is canceled).
+	raw := func(t *testing.T, req string, halfClose bool) *http.Response {
 		t.Helper()
 		c, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
 		if err != nil {
@@ -281,7 +284,9 @@ func TestServeHTTP_BodyReading(t *testing.T) {
 		if _, err := io.WriteString(c, req); err != nil {
 			t.Fatal(err)
 		}
-		c.(*net.TCPConn).CloseWrite()
+		if halfClose {
+			c.(*net.TCPConn).CloseWrite()
+		}
 		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
 		if err != nil {
 			t.Fatal(err)
@@ -290,7 +295,7 @@ func TestServeHTTP_BodyReading(t *testing.T) {
 		return resp
 	}
 	t.Run("short body", func(t *testing.T) {
-		resp := raw(t, "POST /backend HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"appId\":")
+		resp := raw(t, "POST /backend HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"appId\":", true)
 		body, _ := io.ReadAll(resp.Body)
 		if resp.StatusCode != 400 || !strings.Contains(string(body), "Could not read the request body: unexpected EOF") {
 			t.Errorf("got %d %s", resp.StatusCode, body)
@@ -304,7 +309,7 @@ func TestServeHTTP_BodyReading(t *testing.T) {
 			fmt.Fprintf(&b, "%x\r\n%s\r\n", len(chunk), chunk)
 		}
 		b.WriteString("0\r\n\r\n")
-		resp := raw(t, b.String())
+		resp := raw(t, b.String(), false)
 		body, _ := io.ReadAll(resp.Body)
 		if resp.StatusCode != 400 || !strings.Contains(string(body), "exceeds the limit") {
 			t.Errorf("got %d %s", resp.StatusCode, body)
@@ -330,7 +335,7 @@ func TestServeHTTP_BodyReading(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			appID := "body" + strings.ReplaceAll(strings.ReplaceAll(tc.name, " ", ""), ",", "")
 			body := `{"appId":"` + appID + `","appName":"n","backendEnvironmentName":"dev"` + strings.Repeat(" ", tc.pad) + `}`
-			resp := raw(t, tc.send(body))
+			resp := raw(t, tc.send(body), false)
 			got, _ := io.ReadAll(resp.Body)
 			if resp.StatusCode != 200 || !strings.Contains(string(got), `"appId":"`+appID+`"`) {
 				t.Errorf("got %d %s", resp.StatusCode, got)
