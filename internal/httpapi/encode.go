@@ -71,23 +71,27 @@ func writeBody(w http.ResponseWriter, status int, body []byte) {
 	w.Write(body)
 }
 
-// contentLengths holds the Content-Length header values made so far for
-// lengths below len(contentLengths), each made once and shared: net/http
-// only reads header values, and a slice whose len is its cap is copied by
-// an append.
-var contentLengths [16 << 10]atomic.Pointer[[]string]
+// contentLengths keeps Content-Length header values for reuse: a slot per
+// length modulo its size, holding the last length seen there. The values
+// are shared: net/http only reads header values, and a slice whose len is
+// its cap is copied by an append. Few slots, so that the garbage collector
+// has little to scan: an API answers few distinct lengths at a time.
+var contentLengths [256]atomic.Pointer[lengthValue]
+
+type lengthValue struct {
+	n int
+	v []string
+}
 
 // contentLength returns the Content-Length header value of n bytes.
 func contentLength(n int) []string {
-	if n >= len(contentLengths) {
-		return []string{strconv.Itoa(n)}
+	slot := &contentLengths[uint(n)%uint(len(contentLengths))]
+	if lv := slot.Load(); lv != nil && lv.n == n {
+		return lv.v
 	}
-	if v := contentLengths[n].Load(); v != nil {
-		return *v
-	}
-	v := []string{strconv.Itoa(n)}
-	contentLengths[n].Store(&v)
-	return v
+	lv := &lengthValue{n, []string{strconv.Itoa(n)}}
+	slot.Store(lv)
+	return lv.v
 }
 
 // writeJSON writes v as the response body, without HTML escaping.
