@@ -208,6 +208,48 @@ func TestFaults_Match(t *testing.T) {
 	})
 }
 
+// TestJournal_KeepsEveryExchangeWhole: the ring's records give back each
+// exchange as it was observed, whatever its strings: ones that fit the
+// record's text, a path too long for it (kept aside, and dropped once its
+// slot is reused), and empty fields.
+func TestJournal_KeepsEveryExchangeWhole(t *testing.T) {
+	j := newJournal(2)
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)
+	full := httpapi.Exchange{Start: t0, Duration: 1234 * time.Microsecond, RequestID: "0b5e4d2c-0000-4000-8000-000000000001",
+		Operation: "GetBackend", Method: "POST", Path: "/backend/a%2Fb/details", Status: 404, ErrorType: "NotFoundException",
+		Account: "123456789012", Region: "eu-west-3", Signature: httpapi.SignatureValid, Fault: "rule-1"}
+	long := full
+	long.Path = "/" + strings.Repeat("ä", recordText)
+	empty := httpapi.Exchange{Start: t0.Add(time.Second)}
+	same := func(got, want httpapi.Exchange) bool {
+		return got.Start.Equal(want.Start) && got.Start.UTC() == want.Start.UTC() &&
+			(got == httpapi.Exchange{Start: got.Start, Duration: want.Duration, RequestID: want.RequestID, Operation: want.Operation,
+				Method: want.Method, Path: want.Path, Status: want.Status, ErrorType: want.ErrorType, Account: want.Account,
+				Region: want.Region, Signature: want.Signature, Fault: want.Fault})
+	}
+	for _, step := range []struct {
+		add  httpapi.Exchange
+		want []httpapi.Exchange // newest first
+		big  int
+	}{
+		{full, []httpapi.Exchange{full}, 0},
+		{long, []httpapi.Exchange{long, full}, 1},
+		{empty, []httpapi.Exchange{empty, long}, 1},
+		{full, []httpapi.Exchange{full, empty}, 0},
+	} {
+		j.add(&step.add)
+		got, _ := j.last(10, func(*httpapi.Exchange) bool { return true })
+		if len(got) != len(step.want) || len(j.big) != step.big {
+			t.Fatalf("after adding %q: %d entries, %d kept aside; want %d, %d", step.add.Path, len(got), len(j.big), len(step.want), step.big)
+		}
+		for i := range got {
+			if !same(got[i], step.want[i]) {
+				t.Errorf("after adding %q, entry %d: %+v, want %+v", step.add.Path, i, got[i], step.want[i])
+			}
+		}
+	}
+}
+
 func TestJournal_RingNewestFirst(t *testing.T) {
 	p := New(Config{JournalSize: 3})
 	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)

@@ -9,25 +9,87 @@ import (
 	"github.com/amplifylite/amplifylite/internal/httpapi"
 )
 
-// journal keeps the last API requests in a ring.
+// journal keeps the last API requests in a ring. The ring holds no
+// pointers, so that the garbage collector need not mark 1,000 exchanges and
+// their strings at every cycle: each record copies its strings into a
+// fixed-size text; an exchange whose strings do not fit (a very long path)
+// is kept whole in big, by slot.
 type journal struct {
 	mu    sync.Mutex
-	ring  []httpapi.Exchange
+	ring  []record
+	big   map[int]*httpapi.Exchange
 	next  int    // where the next one goes
 	total uint64 // requests ever recorded
 }
 
-func newJournal(size int) *journal { return &journal{ring: make([]httpapi.Exchange, size)} }
+// recordText is the text a record holds: a request id, an operation name, a
+// path of ~100 bytes, an account, a region and an error type fit.
+const recordText = 256
+
+// record is one Exchange without pointers.
+type record struct {
+	start    int64 // Unix nanoseconds
+	duration time.Duration
+	status   int
+	lens     [recordStrings]uint16 // of the strings in text, in exchangeStrings order
+	text     [recordText]byte
+}
+
+const recordStrings = 9
+
+// exchangeStrings lists an Exchange's string fields, in record order.
+func exchangeStrings(x *httpapi.Exchange) [recordStrings]*string {
+	return [recordStrings]*string{&x.RequestID, &x.Operation, &x.Method, &x.Path, &x.ErrorType, &x.Account, &x.Region, &x.Signature, &x.Fault}
+}
+
+func newJournal(size int) *journal { return &journal{ring: make([]record, size)} }
 
 func (j *journal) add(x *httpapi.Exchange) {
 	j.mu.Lock()
-	j.ring[j.next] = *x
+	r := &j.ring[j.next]
+	if !r.store(x) {
+		if j.big == nil {
+			j.big = map[int]*httpapi.Exchange{}
+		}
+		big := *x
+		j.big[j.next] = &big
+	} else if j.big != nil {
+		delete(j.big, j.next)
+	}
 	j.next++
 	if j.next == len(j.ring) {
 		j.next = 0
 	}
 	j.total++
 	j.mu.Unlock()
+}
+
+// store copies x into r, reporting false (r then holds no strings) when its
+// strings do not fit.
+func (r *record) store(x *httpapi.Exchange) bool {
+	r.start, r.duration, r.status = x.Start.UnixNano(), x.Duration, x.Status
+	n := 0
+	for i, f := range exchangeStrings(x) {
+		if len(*f) > len(r.text)-n {
+			r.lens = [recordStrings]uint16{}
+			return false
+		}
+		n += copy(r.text[n:], *f)
+		r.lens[i] = uint16(len(*f))
+	}
+	return true
+}
+
+// load returns the Exchange r holds (its time in the local zone, without a
+// monotonic reading).
+func (r *record) load() httpapi.Exchange {
+	x := httpapi.Exchange{Start: time.Unix(0, r.start), Duration: r.duration, Status: r.status}
+	n := 0
+	for i, f := range exchangeStrings(&x) {
+		*f = string(r.text[n : n+int(r.lens[i])])
+		n += int(r.lens[i])
+	}
+	return x
 }
 
 // last returns up to limit requests, newest first, that keep says to keep,
@@ -38,9 +100,15 @@ func (j *journal) last(limit int, keep func(*httpapi.Exchange) bool) ([]httpapi.
 	n := int(min(j.total, uint64(len(j.ring))))
 	out := make([]httpapi.Exchange, 0, min(limit, n))
 	for i := 1; i <= n && len(out) < limit; i++ {
-		x := &j.ring[(j.next-i+len(j.ring))%len(j.ring)]
-		if keep(x) {
-			out = append(out, *x)
+		slot := (j.next - i + len(j.ring)) % len(j.ring)
+		var x httpapi.Exchange
+		if big, ok := j.big[slot]; ok {
+			x = *big
+		} else {
+			x = j.ring[slot].load()
+		}
+		if keep == nil || keep(&x) {
+			out = append(out, x)
 		}
 	}
 	return out, j.total

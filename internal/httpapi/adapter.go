@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/amplifylite/amplifylite/amplifybackend"
@@ -24,7 +25,7 @@ type route struct {
 	tmpl template
 	// call decodes the request into the operation's input, validates it,
 	// calls the domain and returns the output's encoding.
-	call func(ctx context.Context, p backend.Partition, params map[string]string, body []byte) ([]byte, error)
+	call func(ctx context.Context, p backend.Partition, params pathParams, body []byte) ([]byte, error)
 }
 
 // validatable is the pointer type of an input structure.
@@ -51,21 +52,22 @@ func opEncoded[I, O any, PI validatable[I]](name string, fn func(context.Context
 		panic("httpapi: unknown operation " + name)
 	}
 	uriFields := uriFieldsOf(reflect.TypeFor[I]())
+	shape := sync.OnceValue(func() *members { return membersOf(reflect.TypeFor[I]()) }) // at first use: not at startup
 	return route{
 		op:   info,
 		tmpl: compileTemplate(info.Path),
-		call: func(ctx context.Context, p backend.Partition, params map[string]string, body []byte) ([]byte, error) {
+		call: func(ctx context.Context, p backend.Partition, params pathParams, body []byte) ([]byte, error) {
 			in := PI(new(I))
-			if err := decodeBody(body, in); err != nil {
+			if err := decodeBodyVia(body, in, shape()); err != nil {
 				return nil, err
 			}
 			rv := reflect.ValueOf(in).Elem()
-			for name, idx := range uriFields {
-				v := params[name]
-				if err := backend.CheckName(name, v); err != nil {
+			for _, f := range uriFields {
+				v, _ := params.get(f.name)
+				if err := backend.CheckName(f.name, v); err != nil {
 					return nil, err
 				}
-				rv.Field(idx).Set(reflect.ValueOf(&v))
+				rv.Field(f.index).Set(reflect.ValueOf(&v))
 			}
 			if err := in.Validate(); err != nil {
 				return nil, err
@@ -79,26 +81,36 @@ func opEncoded[I, O any, PI validatable[I]](name string, fn func(context.Context
 	}
 }
 
-// uriFieldsOf maps each path parameter name to the index of its *string field.
-func uriFieldsOf(t reflect.Type) map[string]int {
-	m := map[string]int{}
+// uriField is a path parameter of an input: its name and the index of its
+// *string field.
+type uriField struct {
+	name  string
+	index int
+}
+
+// uriFieldsOf lists the path parameters of an input type, in field order.
+func uriFieldsOf(t reflect.Type) []uriField {
+	var fs []uriField
 	for i := range t.NumField() {
 		if name := t.Field(i).Tag.Get("uri"); name != "" {
-			m[name] = i
+			fs = append(fs, uriField{name, i})
 		}
 	}
-	return m
+	return fs
 }
 
 // decodeBody fills in from a JSON object body. An empty body equals {};
 // unknown keys are ignored; syntax errors and type mismatches are
 // BadRequestException naming the member. Keys match wire names exactly:
 // encoding/json alone would also fill appId from "APPID".
-func decodeBody(body []byte, in any) error { return decodeBodyVia(body, in, true) }
+func decodeBody(body []byte, in any) error {
+	return decodeBodyVia(body, in, membersOf(reflect.TypeOf(in)))
+}
 
-// decodeBodyVia is decodeBody, taking the one-pass fast path when fast is
-// set and every key is exact (tests compare the two paths).
-func decodeBodyVia(body []byte, in any, fast bool) error {
+// decodeBodyVia is decodeBody given the shape m of in's type, taking a fast
+// path when it can; with a nil m it takes only the three-step path (tests
+// compare the paths).
+func decodeBodyVia(body []byte, in any, m *members) error {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		return nil
@@ -106,13 +118,17 @@ func decodeBodyVia(body []byte, in any, fast bool) error {
 	if body[0] != '{' {
 		return badRequest("The request body must be a JSON object")
 	}
+	// The fast paths: a flat object of string members is filled directly;
+	// else, when every key is exact, decoding straight into in gives the
+	// same value as the slow path below. Any error is reported by the slow
+	// path, so that messages do not depend on the path.
+	if m != nil && decodeFlat(body, in, m) {
+		return nil
+	}
 	if err := checkText(body); err != nil {
 		return err
 	}
-	// The fast path, one pass: when every key is exact, decoding straight
-	// into in gives the same value as the slow path below. Any error is
-	// reported by the slow path, so that messages do not depend on the path.
-	if fast && exactKeys(body, membersOf(reflect.TypeOf(in))) && json.Unmarshal(body, in) == nil {
+	if m != nil && exactKeys(body, m) && json.Unmarshal(body, in) == nil {
 		return nil
 	}
 	reflect.ValueOf(in).Elem().SetZero() // a failed fast decode may have filled part of it

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"sync"
+	"sync/atomic"
 )
 
 // encodeJSON encodes v as a response body: JSON without HTML escaping and
@@ -59,11 +61,37 @@ func (m *memo[O]) encode(out *O) ([]byte, error) {
 // errEncoding is the body answered when a response cannot be encoded.
 const errEncoding = `{"__type":"InternalServiceException","message":"response encoding failed"}`
 
-// writeBody writes an encoded JSON response.
+// writeBody writes an encoded JSON response, with its Content-Length: the
+// answer is sent in one piece, not chunked.
 func writeBody(w http.ResponseWriter, status int, body []byte) {
-	w.Header()["Content-Type"] = jsonType
+	h := w.Header()
+	h["Content-Type"] = jsonType
+	h["Content-Length"] = contentLength(len(body))
 	w.WriteHeader(status)
 	w.Write(body)
+}
+
+// contentLengths keeps Content-Length header values for reuse: a slot per
+// length modulo its size, holding the last length seen there. The values
+// are shared: net/http only reads header values, and a slice whose len is
+// its cap is copied by an append. Few slots, so that the garbage collector
+// has little to scan: an API answers few distinct lengths at a time.
+var contentLengths [256]atomic.Pointer[lengthValue]
+
+type lengthValue struct {
+	n int
+	v []string
+}
+
+// contentLength returns the Content-Length header value of n bytes.
+func contentLength(n int) []string {
+	slot := &contentLengths[uint(n)%uint(len(contentLengths))]
+	if lv := slot.Load(); lv != nil && lv.n == n {
+		return lv.v
+	}
+	lv := &lengthValue{n, []string{strconv.Itoa(n)}}
+	slot.Store(lv)
+	return lv.v
 }
 
 // writeJSON writes v as the response body, without HTML escaping.

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // members describes what keys a JSON value decoded into a Go type may hold:
@@ -16,7 +17,17 @@ type members struct {
 	names  []string            // struct: the wire names, for case folding
 	elem   *members            // slice: the element's shape
 	isObj  bool                // a struct: its value is a JSON object
+	// strs are the *string members of a struct (decodeFlat).
+	strs []strMember
 }
+
+// strMember is a *string member: its wire name and field index.
+type strMember struct {
+	name  string
+	index int
+}
+
+var stringPtrType = reflect.TypeFor[*string]()
 
 var membersCache sync.Map // reflect.Type → *members
 
@@ -54,12 +65,15 @@ func buildMembers(t reflect.Type, seen map[reflect.Type]*members) *members {
 			if tag == "-" || !f.IsExported() {
 				continue
 			}
-			name, _, _ := strings.Cut(tag, ",")
+			name, opts, _ := strings.Cut(tag, ",")
 			if name == "" {
 				name = f.Name
 			}
 			m.fields[name] = buildMembers(f.Type, seen)
 			m.names = append(m.names, name)
+			if f.Type == stringPtrType && !f.Anonymous && !strings.Contains(opts, "string") {
+				m.strs = append(m.strs, strMember{name, f.Index[0]})
+			}
 		}
 		return m
 	case reflect.Slice, reflect.Array:
@@ -245,4 +259,114 @@ func (s *keyScanner) str() ([]byte, bool) {
 		}
 	}
 	return nil, false
+}
+
+// maxFlatMembers bounds the members decodeFlat fills.
+const maxFlatMembers = 8
+
+// decodeFlat decodes the common small body, such as GetBackend's
+// {"backendEnvironmentName":"dev"}, without encoding/json: an object (the
+// caller has trimmed space) whose keys are all exactly the wire names of
+// *string members of in's struct type m, each once, holding UTF-8 strings
+// without escapes or control characters, or null. encoding/json would fill
+// in the same way, and checkText would pass it. It reports false, having
+// changed nothing, for any other body.
+func decodeFlat(body []byte, in any, m *members) bool {
+	if m == nil || len(m.strs) == 0 {
+		return false
+	}
+	var idx [maxFlatMembers]int
+	var vals [maxFlatMembers][]byte
+	n := 0
+	s := keyScanner{b: body}
+	s.i++ // '{'
+	s.space()
+	if s.i < len(s.b) && s.b[s.i] == '}' {
+		s.i++
+	} else {
+		for {
+			s.space()
+			key, ok := s.plainStr()
+			if !ok || n == maxFlatMembers {
+				return false
+			}
+			f := -1
+			for _, sm := range m.strs {
+				if string(key) == sm.name { // exact: an escaped or folded key is not a member here
+					f = sm.index
+					break
+				}
+			}
+			if f < 0 {
+				return false
+			}
+			for _, prev := range idx[:n] {
+				if prev == f {
+					return false // repeated
+				}
+			}
+			s.space()
+			if s.i >= len(s.b) || s.b[s.i] != ':' {
+				return false
+			}
+			s.i++
+			s.space()
+			var v []byte
+			switch {
+			case bytes.HasPrefix(s.b[s.i:], []byte("null")):
+				s.i += len("null")
+				v = nil
+			default:
+				v, ok = s.plainStr()
+				if !ok || !utf8.Valid(v) {
+					return false
+				}
+				if v == nil {
+					v = []byte{} // "": a member set to the empty string
+				}
+			}
+			idx[n], vals[n] = f, v
+			n++
+			more, ok := s.next('}')
+			if !ok {
+				return false
+			}
+			if !more {
+				break
+			}
+		}
+	}
+	if s.i != len(s.b) {
+		return false
+	}
+	rv := reflect.ValueOf(in).Elem()
+	for i := range n {
+		if vals[i] == nil {
+			continue // null leaves the member unset
+		}
+		v := string(vals[i])
+		rv.Field(idx[i]).Set(reflect.ValueOf(&v))
+	}
+	return true
+}
+
+// plainStr reads a JSON string whose raw contents are its value: no escapes
+// and no control characters (which JSON forbids).
+func (s *keyScanner) plainStr() ([]byte, bool) {
+	if s.i >= len(s.b) || s.b[s.i] != '"' {
+		return nil, false
+	}
+	start := s.i + 1
+	n := bytes.IndexByte(s.b[start:], '"')
+	if n < 0 {
+		return nil, false
+	}
+	v := s.b[start : start+n]
+	for _, c := range v {
+		if c == '\\' || c < 0x20 {
+			return nil, false
+		}
+	}
+	s.i = start + n + 1
+	return v, true
 }

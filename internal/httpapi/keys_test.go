@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"regexp"
@@ -9,7 +10,7 @@ import (
 
 // decodeSlow is decodeBody without its fast path: what every body decoded to
 // before the fast path existed.
-func decodeSlow(body []byte, in any) error { return decodeBodyVia(body, in, false) }
+func decodeSlow(body []byte, in any) error { return decodeBodyVia(body, in, nil) }
 
 // checkSamePath fails t unless decodeBody and decodeSlow agree on body: the
 // same error message, or equal values.
@@ -33,27 +34,52 @@ func TestDecodeBody_FastPathAgrees(t *testing.T) {
 		kind      uint8 // see newInput
 		body      string
 		wantExact bool // the fast path may take it
+		wantFlat  bool // decodeFlat takes it
 	}{
-		{"exact keys", 8, `{"appId":"a","appName":"n","backendEnvironmentName":"e"}`, true},
-		{"unknown keys are ignored", 8, `{"appId":"a","zzz":{"appId":1},"list":[{"APPID":2}]}`, true},
-		{"folded key", 8, `{"APPID":"x","appId":"a"}`, false},
-		{"folded key alone", 8, `{"appid":"x"}`, false},
-		{"kelvin sign folds to k", 4, `{"bac\u212Aend":"x"}`, false},
-		{"folded nested key", 0, `{"resourceConfig":{"USERPOOLCONFIGS":{"userPoolName":"p"}}}`, false},
-		{"folded key in a list element", 2, `{"resourceConfig":{"additionalAuthTypes":[{"MODE":"API_KEY"}]}}`, false},
-		{"repeated key", 0, `{"resourceConfig":{"service":"COGNITO"},"resourceConfig":{"authResources":"USER_POOL_ONLY"}}`, false},
-		{"escaped key", 8, `{"app\u0049d":"a"}`, false},
-		{"two type errors, not in key order", 8, `{"appName":1,"appId":2}`, true},
-		{"trailing data", 8, `{"appId":"a"} {}`, false},
-		{"truncated", 8, `{"appId":"a"`, false},
-		{"type mismatch below", 0, `{"resourceConfig":["x"]}`, true},
-		{"null member", 8, `{"appId":null,"appName":"n"}`, true},
-		{"numbers keep their text", 5, `{"maxResults":25e0}`, true},
+		{"exact keys", 8, `{"appId":"a","appName":"n","backendEnvironmentName":"e"}`, true, true},
+		{"GetBackend", 9, `{"backendEnvironmentName":"dev"}`, true, true},
+		{"GetBackend, spaced", 9, "{ \"backendEnvironmentName\" :\t\"dev\"\n}", true, true},
+		{"empty object", 9, `{}`, true, true},
+		{"empty string", 9, `{"backendEnvironmentName":""}`, true, true},
+		{"non-ASCII string", 8, `{"appName":"ä ✓ 𝄞"}`, true, true},
+		{"escaped value", 9, `{"backendEnvironmentName":"d\u0065v"}`, true, false},
+		{"escaped quote", 9, `{"backendEnvironmentName":"a\"b"}`, true, false},
+		{"invalid UTF-8", 9, "{\"backendEnvironmentName\":\"a\xffb\"}", true, false},
+		{"control character", 9, "{\"backendEnvironmentName\":\"a\tb\"}", true, false},
+		{"a path member is not a body member", 9, `{"appId":"a"}`, true, false},
+		{"not a string member", 8, `{"appId":"a","resourceConfig":{}}`, true, false},
+		{"a number for a string", 9, `{"backendEnvironmentName":5}`, true, false},
+		{"repeated string", 9, `{"backendEnvironmentName":"a","backendEnvironmentName":"b"}`, false, false},
+		{"repeated null", 9, `{"backendEnvironmentName":"a","backendEnvironmentName":null}`, false, false},
+		{"trailing comma", 9, `{"backendEnvironmentName":"a",}`, false, false},
+		{"nul", 9, `{"backendEnvironmentName":nul}`, true, false},
+		{"null then more", 9, `{"backendEnvironmentName":nullx}`, true, false},
+		{"unknown keys are ignored", 8, `{"appId":"a","zzz":{"appId":1},"list":[{"APPID":2}]}`, true, false},
+		{"folded key", 8, `{"APPID":"x","appId":"a"}`, false, false},
+		{"folded key alone", 8, `{"appid":"x"}`, false, false},
+		{"kelvin sign folds to k", 4, `{"bac\u212Aend":"x"}`, false, false},
+		{"folded nested key", 0, `{"resourceConfig":{"USERPOOLCONFIGS":{"userPoolName":"p"}}}`, false, false},
+		{"folded key in a list element", 2, `{"resourceConfig":{"additionalAuthTypes":[{"MODE":"API_KEY"}]}}`, false, false},
+		{"repeated key", 0, `{"resourceConfig":{"service":"COGNITO"},"resourceConfig":{"authResources":"USER_POOL_ONLY"}}`, false, false},
+		{"escaped key", 8, `{"app\u0049d":"a"}`, false, false},
+		{"two type errors, not in key order", 8, `{"appName":1,"appId":2}`, true, false},
+		{"trailing data", 8, `{"appId":"a"} {}`, false, false},
+		{"truncated", 8, `{"appId":"a"`, false, false},
+		{"type mismatch below", 0, `{"resourceConfig":["x"]}`, true, false},
+		{"null member", 8, `{"appId":null,"appName":"n"}`, true, true},
+		{"numbers keep their text", 5, `{"maxResults":25e0}`, true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			body := []byte(tc.body)
-			if got := exactKeys(body, membersOf(reflect.TypeOf(newInput(tc.kind)))); got != tc.wantExact {
+			m := membersOf(reflect.TypeOf(newInput(tc.kind)))
+			if got := exactKeys(body, m); got != tc.wantExact {
 				t.Errorf("exactKeys(%s) = %v, want %v", tc.body, got, tc.wantExact)
+			}
+			in := newInput(tc.kind)
+			if got := decodeFlat(bytes.TrimSpace(body), in, m); got != tc.wantFlat {
+				t.Errorf("decodeFlat(%s) = %v, want %v", tc.body, got, tc.wantFlat)
+			} else if !got && !reflect.DeepEqual(in, newInput(tc.kind)) {
+				t.Errorf("decodeFlat(%s) refused the body but changed the input", tc.body)
 			}
 			checkSamePath(t, tc.kind, body)
 		})
@@ -64,7 +90,7 @@ func TestDecodeBody_FastPathAgrees(t *testing.T) {
 // three-step one on every body: same value or same error.
 func FuzzDecodeFastPath(f *testing.F) {
 	for _, s := range decodeSeeds {
-		for i := range uint8(9) {
+		for i := range uint8(10) {
 			f.Add(i, []byte(s))
 		}
 	}

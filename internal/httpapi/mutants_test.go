@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -258,5 +259,90 @@ func TestServeHTTP_LogsTheStatusSent(t *testing.T) {
 		if rec.Code != tt.want || !strings.Contains(logs.String(), fmt.Sprintf(`"status":%d`, tt.want)) {
 			t.Errorf("%s %s: sent %d, logged %s", tt.method, tt.path, rec.Code, logs.String())
 		}
+	}
+}
+
+// TestServeHTTP_BodyReading: every way a body arrives is read whole or
+// refused the same way: a body shorter than its Content-Length (the client
+// half-closes) is 400 naming the early end; a small and a large body of
+// known length and a chunked one are decoded alike; a chunked body over
+// MaxBodyBytes is refused. Every answer has a Content-Length.
+func TestServeHTTP_BodyReading(t *testing.T) {
+	srv := httptest.NewServer(New(newService(t), Options{ReadTimeout: 10 * time.Second}))
+	t.Cleanup(srv.Close)
+	// raw sends req on a new connection; halfClose then ends the client's
+	// side, which net/http also takes as the client going away (the
+	// request's context is canceled).
+	raw := func(t *testing.T, req string, halfClose bool) *http.Response {
+		t.Helper()
+		c, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := io.WriteString(c, req); err != nil {
+			t.Fatal(err)
+		}
+		if halfClose {
+			c.(*net.TCPConn).CloseWrite()
+		}
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { resp.Body.Close() })
+		return resp
+	}
+	t.Run("short body", func(t *testing.T) {
+		resp := raw(t, "POST /backend HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"appId\":", true)
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 400 || !strings.Contains(string(body), "Could not read the request body: unexpected EOF") {
+			t.Errorf("got %d %s", resp.StatusCode, body)
+		}
+	})
+	t.Run("chunked over the limit", func(t *testing.T) {
+		chunk := strings.Repeat(" ", 64<<10)
+		var b strings.Builder
+		b.WriteString("POST /backend HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+		for range MaxBodyBytes/len(chunk) + 1 {
+			fmt.Fprintf(&b, "%x\r\n%s\r\n", len(chunk), chunk)
+		}
+		b.WriteString("0\r\n\r\n")
+		resp := raw(t, b.String(), false)
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 400 || !strings.Contains(string(body), "exceeds the limit") {
+			t.Errorf("got %d %s", resp.StatusCode, body)
+		}
+	})
+	for _, tc := range []struct {
+		name string
+		pad  int
+		send func(body string) string
+	}{
+		{"small, known length", 0, func(body string) string {
+			return fmt.Sprintf("POST /backend HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+		}},
+		{"large, known length", presizedBodyBytes, func(body string) string {
+			return fmt.Sprintf("POST /backend HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+		}},
+		{"chunked", 100, func(body string) string {
+			half := len(body) / 2
+			return fmt.Sprintf("POST /backend HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n",
+				half, body[:half], len(body)-half, body[half:])
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			appID := "body" + strings.ReplaceAll(strings.ReplaceAll(tc.name, " ", ""), ",", "")
+			body := `{"appId":"` + appID + `","appName":"n","backendEnvironmentName":"dev"` + strings.Repeat(" ", tc.pad) + `}`
+			resp := raw(t, tc.send(body), false)
+			got, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != 200 || !strings.Contains(string(got), `"appId":"`+appID+`"`) {
+				t.Errorf("got %d %s", resp.StatusCode, got)
+			}
+			if cl := resp.Header.Get("Content-Length"); cl != strconv.Itoa(len(got)) || len(resp.TransferEncoding) > 0 {
+				t.Errorf("Content-Length %q, Transfer-Encoding %q for a body of %d bytes", cl, resp.TransferEncoding, len(got))
+			}
+		})
 	}
 }

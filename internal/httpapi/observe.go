@@ -63,7 +63,7 @@ type Exchange struct {
 type Call struct {
 	Operation string
 	Partition backend.Partition
-	params    map[string]string
+	params    pathParams
 	body      []byte
 }
 
@@ -71,7 +71,7 @@ type Call struct {
 // the body's appId (CreateBackend); "" when it names none. The body is
 // decoded only when asked.
 func (c Call) AppID() string {
-	if id, ok := c.params["appId"]; ok {
+	if id, ok := c.params.get("appId"); ok {
 		return id
 	}
 	if !bytes.Contains(c.body, []byte(`"appId"`)) {

@@ -19,7 +19,7 @@ func TestServeHTTP_PanicIsAnInternalServiceException(t *testing.T) {
 	s.routes = []route{{
 		op:   s.routes[0].op,
 		tmpl: s.routes[0].tmpl,
-		call: func(context.Context, backend.Partition, map[string]string, []byte) ([]byte, error) { panic("boom") },
+		call: func(context.Context, backend.Partition, pathParams, []byte) ([]byte, error) { panic("boom") },
 	}}
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/backend/a/environments/b/clone", strings.NewReader("{}")))

@@ -44,7 +44,7 @@ func (s *Server) authenticate(r *http.Request, body []byte, x *Exchange, service
 func partitionOf(r *http.Request, defaultRegion string) (backend.Partition, error) {
 	p := backend.Partition{Account: defaultAccount, Region: defaultRegion}
 	cred := ""
-	if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "AWS4-HMAC-SHA256") {
+	if auth := authorization(r); strings.HasPrefix(auth, "AWS4-HMAC-SHA256") {
 		if _, after, ok := strings.Cut(auth, "Credential="); ok {
 			cred, _, _ = strings.Cut(after, ",")
 		}
@@ -66,6 +66,15 @@ func partitionOf(r *http.Request, defaultRegion string) (backend.Partition, erro
 		p.Region = parts[2]
 	}
 	return p, nil
+}
+
+// authorization is r.Header.Get("Authorization") without canonicalizing
+// the key: net/http has canonicalized the request's keys already.
+func authorization(r *http.Request) string {
+	if v := r.Header["Authorization"]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 func isRegion(s string) bool {

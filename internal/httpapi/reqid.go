@@ -11,14 +11,21 @@ import (
 // random 64-bit prefix drawn once per process and a 64-bit counter, so that
 // ids are unique across restarts without a random draw per request.
 type requestIDs struct {
-	prefix [8]byte
+	prefix [19]byte // the prefix's text: "xxxxxxxx-xxxx-4xxx-"
 	n      atomic.Uint64
 }
 
 func newRequestIDs() *requestIDs {
 	g := new(requestIDs)
-	rand.Read(g.prefix[:])
-	g.prefix[6] = g.prefix[6]&0x0f | 0x40 // version 4
+	var prefix [8]byte
+	rand.Read(prefix[:])
+	prefix[6] = prefix[6]&0x0f | 0x40 // version 4
+	hex.Encode(g.prefix[0:8], prefix[0:4])
+	g.prefix[8] = '-'
+	hex.Encode(g.prefix[9:13], prefix[4:6])
+	g.prefix[13] = '-'
+	hex.Encode(g.prefix[14:18], prefix[6:8])
+	g.prefix[18] = '-'
 	var start [8]byte
 	rand.Read(start[:])
 	g.n.Store(binary.BigEndian.Uint64(start[:]))
@@ -27,19 +34,13 @@ func newRequestIDs() *requestIDs {
 
 // next returns a new id.
 func (g *requestIDs) next() string {
-	var u [16]byte
-	copy(u[:8], g.prefix[:])
-	binary.BigEndian.PutUint64(u[8:], g.n.Add(1))
-	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
+	var u [8]byte
+	binary.BigEndian.PutUint64(u[:], g.n.Add(1))
+	u[0] = u[0]&0x3f | 0x80 // RFC 4122 variant
 	var s [36]byte
-	hex.Encode(s[0:8], u[0:4])
-	s[8] = '-'
-	hex.Encode(s[9:13], u[4:6])
-	s[13] = '-'
-	hex.Encode(s[14:18], u[6:8])
-	s[18] = '-'
-	hex.Encode(s[19:23], u[8:10])
+	copy(s[:19], g.prefix[:])
+	hex.Encode(s[19:23], u[0:2])
 	s[23] = '-'
-	hex.Encode(s[24:], u[10:])
+	hex.Encode(s[24:], u[2:])
 	return string(s[:])
 }

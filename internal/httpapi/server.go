@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/amplifylite/amplifylite/internal/awsproto"
@@ -52,10 +53,13 @@ type Options struct {
 // Server serves the AmplifyBackend API over HTTP.
 type Server struct {
 	routes []route
-	opts   Options
-	log    *slog.Logger
-	public []publicService // Options.Public (services.go)
-	ids    *requestIDs
+	// byShape indexes routes by method and number of segments, in table
+	// order; built at the first lookup.
+	byShape func() map[string]*[maxSegments + 1][]*route
+	opts    Options
+	log     *slog.Logger
+	public  []publicService // Options.Public (services.go)
+	ids     *requestIDs
 }
 
 // New returns the HTTP handler of the API backed by svc.
@@ -66,7 +70,20 @@ func New(svc *backend.Service, opts Options) *Server {
 	if opts.Region == "" {
 		opts.Region = "us-east-1"
 	}
-	return &Server{routes: table(svc), opts: opts, log: opts.Logger, public: publicServices(opts.Public), ids: newRequestIDs()}
+	s := &Server{routes: table(svc), opts: opts, log: opts.Logger, public: publicServices(opts.Public), ids: newRequestIDs()}
+	s.byShape = sync.OnceValue(func() map[string]*[maxSegments + 1][]*route {
+		m := map[string]*[maxSegments + 1][]*route{}
+		for i := range s.routes {
+			rt := &s.routes[i]
+			if m[rt.op.Method] == nil {
+				m[rt.op.Method] = new([maxSegments + 1][]*route)
+			}
+			n := len(rt.tmpl.segs)
+			m[rt.op.Method][n] = append(m[rt.op.Method][n], rt)
+		}
+		return m
+	})
+	return s
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -78,9 +95,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength != 0 && s.opts.ReadTimeout > 0 {
 		_ = http.NewResponseController(w).SetReadDeadline(start.Add(s.opts.ReadTimeout))
 	}
+	// What the edge keeps of the request, in one allocation.
+	st := &struct {
+		rec statusRecorder
+		x   Exchange
+		id  [1]string // the x-amzn-RequestId header's value
+	}{rec: statusRecorder{ResponseWriter: w}}
 	reqID := s.ids.next()
+	st.id[0] = reqID
 	h := w.Header()
-	h["x-amzn-RequestId"] = []string{reqID} // exact casing, as AWS sends it
+	h["x-amzn-RequestId"] = st.id[:] // exact casing, as AWS sends it; len = cap, so an append copies
 	h["Access-Control-Allow-Origin"] = allowOrigin
 	h["Access-Control-Expose-Headers"] = exposeHeaders
 	if len(r.TransferEncoding) > 0 {
@@ -91,8 +115,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// from Transfer-Encoding alone: every such request closes it.
 		h.Set("Connection", "close")
 	}
-	rec := &statusRecorder{ResponseWriter: w}
-	x := Exchange{Start: start, RequestID: reqID, Operation: "-", Method: r.Method, Signature: SignatureNone}
+	rec, x := &st.rec, &st.x
+	*x = Exchange{Start: start, RequestID: reqID, Operation: "-", Method: r.Method, Path: r.URL.EscapedPath(), Signature: SignatureNone}
 	defer func() {
 		if v := recover(); v != nil {
 			s.log.Error("panic", "requestId", reqID, "panic", v, "stack", string(debug.Stack()))
@@ -101,19 +125,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 					Message: "An internal error occurred; request id " + reqID})
 			}
 		}
-		x.Duration, x.Path, x.Status = time.Since(start), r.URL.EscapedPath(), rec.status
+		x.Duration, x.Status = time.Since(start), rec.status
 		if s.log.Enabled(r.Context(), slog.LevelInfo) {
 			s.log.Info("request", "op", x.Operation, "method", r.Method, "path", x.Path,
 				"status", x.Status, "duration", x.Duration, "requestId", reqID)
 		}
 		if s.opts.Observe != nil && x.Operation != controlOp {
-			if t := rec.Header()["x-amzn-ErrorType"]; len(t) > 0 {
+			if t := h["x-amzn-ErrorType"]; len(t) > 0 {
 				x.ErrorType = t[0]
 			}
-			s.opts.Observe(x)
+			s.opts.Observe(*x)
 		}
 	}()
-	s.serve(rec, r, &x)
+	s.serve(rec, r, x)
 }
 
 // Header values every response carries, shared (net/http only reads them).
@@ -151,7 +175,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, x *Exchange) {
 		s.serveService(w, r, x, name, h)
 		return
 	}
-	rt, params, err := s.lookup(r)
+	rt, params, err := s.lookup(r.Method, x.Path)
 	if err != nil {
 		if _, ok := err.(*sigv4.Error); ok {
 			x.Signature = SignatureInvalid
@@ -168,7 +192,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, x *Exchange) {
 		writeError(w, errBodyTooLarge)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	body, err := readBody(w, r)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		switch {
@@ -206,33 +230,53 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, x *Exchange) {
 	writeBody(w, http.StatusOK, out)
 }
 
+// presizedBodyBytes bounds the buffer made for a body before it arrives:
+// a larger one grows as it comes, so that a client announcing big bodies it
+// does not send costs no memory.
+const presizedBodyBytes = 64 << 10
+
+// readBody reads the request body, at most MaxBodyBytes of it. A small body
+// of known length is read into a buffer of that size.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.ContentLength < 0 || r.ContentLength > presizedBodyBytes {
+		return io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	}
+	// net/http's body reader ends at the Content-Length (an early end is
+	// io.ErrUnexpectedEOF) and tells the connection it reached the end.
+	body := make([]byte, r.ContentLength)
+	if _, err := io.ReadFull(r.Body, body); err != nil {
+		return nil, err
+	}
+	return body, nil
+}
+
 var errBodyTooLarge = badRequest("The request body exceeds the limit of " + strconv.Itoa(MaxBodyBytes) + " bytes")
 
 // lookup finds the operation for the request's method and escaped path.
 // A path with a "." or ".." segment is refused: clients sign it with the dots
 // resolved, so it would be verified as one path and routed as another. When
 // signatures are required that is an invalid signature (403), else 400.
-func (s *Server) lookup(r *http.Request) (route, map[string]string, error) {
-	if seg, ok := dotSegment(r.URL.EscapedPath()); ok {
+func (s *Server) lookup(method, path string) (*route, pathParams, error) {
+	if seg, ok := dotSegment(path); ok {
 		msg := "The request path must not contain a '" + seg + "' segment"
 		if s.opts.Verifier != nil {
-			return route{}, nil, &sigv4.Error{Type: "InvalidSignatureException", Message: msg + "; send the path the request was signed for"}
+			return nil, pathParams{}, &sigv4.Error{Type: "InvalidSignatureException", Message: msg + "; send the path the request was signed for"}
 		}
-		return route{}, nil, badRequest(msg)
+		return nil, pathParams{}, badRequest(msg)
 	}
-	segs, ok := splitPath(r.URL.EscapedPath())
+	var buf [maxSegments]string
+	segs, ok := appendSegments(buf[:0], path)
 	if ok {
-		for _, rt := range s.routes {
-			if rt.op.Method != r.Method {
-				continue
-			}
-			if params, ok := rt.tmpl.match(segs); ok {
-				return rt, params, nil
+		if shapes := s.byShape()[method]; shapes != nil && len(segs) <= maxSegments {
+			for _, rt := range shapes[len(segs)] {
+				if rt.tmpl.fits(segs) {
+					return rt, rt.tmpl.values(segs), nil
+				}
 			}
 		}
 	}
-	return route{}, nil, &wireError{Type: "UnknownOperationException", Status: http.StatusNotFound,
-		Message: "No operation matches " + r.Method + " " + r.URL.EscapedPath()}
+	return nil, pathParams{}, &wireError{Type: "UnknownOperationException", Status: http.StatusNotFound,
+		Message: "No operation matches " + method + " " + path}
 }
 
 // statusRecorder remembers the status written, for the request log.

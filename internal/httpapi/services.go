@@ -55,7 +55,7 @@ func publicServices(m map[string]awsproto.Handler) []publicService {
 // for a presigned URL.
 func signingName(r *http.Request) (string, bool) {
 	cred := ""
-	if auth := r.Header.Get("Authorization"); auth != "" {
+	if auth := authorization(r); auth != "" {
 		_, after, ok := strings.Cut(auth, "Credential=")
 		if !ok {
 			return "", true

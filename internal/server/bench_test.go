@@ -38,12 +38,7 @@ func benchAPIWith(b *testing.B, cfg backend.Config) (http.Handler, *jobs.Runner)
 	}
 	api := httpapi.New(svc, httpapi.Options{})
 	runner := jobs.New(svc, nil)
-	for _, req := range [][2]string{
-		{"/backend", `{"appId":"bench","appName":"bench","backendEnvironmentName":"dev"}`},
-		{"/backend/bench/auth", `{"backendEnvironmentName":"dev","resourceName":"auth1","resourceConfig":{"authResources":"USER_POOL_ONLY","service":"COGNITO","userPoolConfigs":{"userPoolName":"p","signInMethod":"EMAIL","requiredSignUpAttributes":["EMAIL"]}}}`},
-		{"/backend/bench/api", `{"backendEnvironmentName":"dev","resourceName":"api1","resourceConfig":{"apiName":"api1"}}`},
-		{"/backend/bench/storage", `{"backendEnvironmentName":"dev","resourceName":"files","resourceConfig":{"serviceName":"S3","permissions":{"authenticated":["READ"]}}}`},
-	} {
+	for _, req := range benchSeed {
 		serve(b, api, "POST", req[0], req[1])
 		time.Sleep(time.Millisecond)
 		if _, err := runner.RunOnce(ctx); err != nil {
@@ -51,6 +46,15 @@ func benchAPIWith(b *testing.B, cfg backend.Config) (http.Handler, *jobs.Runner)
 		}
 	}
 	return api, runner
+}
+
+// benchSeed creates the benchmarks' app and its auth, API and storage
+// resources: POST path, body.
+var benchSeed = [][2]string{
+	{"/backend", `{"appId":"bench","appName":"bench","backendEnvironmentName":"dev"}`},
+	{"/backend/bench/auth", `{"backendEnvironmentName":"dev","resourceName":"auth1","resourceConfig":{"authResources":"USER_POOL_ONLY","service":"COGNITO","userPoolConfigs":{"userPoolName":"p","signInMethod":"EMAIL","requiredSignUpAttributes":["EMAIL"]}}}`},
+	{"/backend/bench/api", `{"backendEnvironmentName":"dev","resourceName":"api1","resourceConfig":{"apiName":"api1"}}`},
+	{"/backend/bench/storage", `{"backendEnvironmentName":"dev","resourceName":"files","resourceConfig":{"serviceName":"S3","permissions":{"authenticated":["READ"]}}}`},
 }
 
 func serve(b *testing.B, h http.Handler, method, path, body string) {

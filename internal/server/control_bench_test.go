@@ -25,13 +25,7 @@ import (
 // inflate neither; cpu-µs/op is the hooked request, bare-cpu-µs/op the bare
 // one, added-cpu-µs/op the difference.
 func BenchmarkControlPlaneCost(b *testing.B) {
-	o := DefaultOptions()
-	o.Listen, o.DataDir, o.JobDuration = "127.0.0.1:0", b.TempDir(), 0
-	s, err := Start(context.Background(), o, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close(context.Background()) })
+	s, o := startBench(b)
 	get := func(h http.Handler) int {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("POST", "/backend/bench/details", strings.NewReader(`{"backendEnvironmentName":"dev"}`)))
@@ -124,6 +118,19 @@ func scrapeMetric(b *testing.B, url string) string {
 			return sb.String()
 		}
 	}
+}
+
+// startBench starts the server with its default options (jobs finish at
+// once), stopped when b ends.
+func startBench(b *testing.B) (*Server, Options) {
+	o := DefaultOptions()
+	o.Listen, o.DataDir, o.JobDuration = "127.0.0.1:0", b.TempDir(), 0
+	s, err := Start(context.Background(), o, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close(context.Background()) })
+	return s, o
 }
 
 // threadCPU is the calling thread's CPU time so far, user and system.
