@@ -157,9 +157,9 @@ func jobIDs(t *testing.T, p *proc) []string {
 }
 
 // TestRestart_SIGKILLUnderConcurrentWrites kills the server with SIGKILL while
-// 32 clients write (group commits in flight, one batch being synced while the
-// next runs) and checks that every write answered 200 before the kill is
-// there after a restart. A request cut off by the kill may or may not be.
+// 32 clients write (group commits in flight, batches committed and not yet
+// synced, others queued) and checks that every write answered 200 before the
+// kill is there after a restart. A request cut off by the kill may or may not be.
 func TestRestart_SIGKILLUnderConcurrentWrites(t *testing.T) {
 	bin := buildBinary(t)
 	dir := t.TempDir()
