@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"time"
 
@@ -290,8 +291,20 @@ func (s *Store) open(b *batch) bool {
 
 // pass hands the writer to the next queued caller: into b while b can take
 // more, else after ending b. With nobody queued the writer becomes free.
+//
+// Before ending b with nobody queued, it yields once: goroutines that are
+// runnable but have not reached Update yet (requests read while this fn
+// ran) get to queue and join b. Without it, on one P (GOMAXPROCS=1, as a
+// server pinned to one CPU runs), a writer that never yields commits alone
+// and then holds the P through the fsync, and concurrent writes end up one
+// per fsync (measured: 64 clients, batches of 1, 1.8 k req/s).
 func (s *Store) pass(b *batch) {
 	s.mu.Lock()
+	if len(s.queue) == 0 && s.open(b) {
+		s.mu.Unlock()
+		runtime.Gosched()
+		s.mu.Lock()
+	}
 	if len(s.queue) > 0 && s.open(b) {
 		next := s.pop()
 		s.mu.Unlock()
