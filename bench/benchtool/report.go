@@ -139,7 +139,7 @@ func writeReport(w *strings.Builder, m Meta, rs []Result) {
 		dirty = fmt.Sprintf(" (+%d uncommitted server files)", m.DirtyFiles)
 	}
 	p("| versions | %s; amplifylite commit `%s`%s; %s |\n", m.Go, m.Commit, dirty, m.Wrk)
-	p("| data dir | %s, fresh per server start; SQLite WAL, synchronous=FULL (the defaults) |\n", m.FS)
+	p("| data dir | %s, fresh per server start; SQLite WAL, writer at synchronous=NORMAL with the store's own WAL fsync before every answer (the defaults) |\n", m.FS)
 	p("| pinning | %s |\n", m.Pinning)
 	p("| plan | %d round(s), order rotating (odd rounds amplifylite first); each load %ds measured after %ds warm-up; connections %s; whole run %ds |\n\n",
 		m.Rounds, m.Duration, m.Warmup, m.Conns, m.Elapsed)
@@ -369,7 +369,7 @@ func writeReport(w *strings.Builder, m Meta, rs []Result) {
 
 	if len(commits) > 0 {
 		p("## What group commit would buy: store writes per fsync\n\n")
-		p("`bench/commitcost` writes challenge tokens through `internal/store/sqlite` on the same disk (WAL, synchronous=FULL, as the server opens it), pinned like the server, ")
+		p("`bench/commitcost` writes challenge tokens through `internal/store/sqlite` on the same disk (WAL, synchronous=NORMAL and the store's own fsync, as the server opens it), pinned like the server, ")
 		p("with 1, 4, 16 or 64 writes per `Store.Update` — that is, per commit and fsync. One write per commit is what every durable request pays today; the larger batches are what a group commit of that many concurrent requests would pay per request at the store.\n\n")
 		p("| writes per commit | writes/s | CPU µs per write | speed-up over 1 |\n|---|---|---|---|\n")
 		var one float64

@@ -1,6 +1,6 @@
 // Command commitcost measures what group commit would buy: it writes
 // challenge tokens through the project's SQLite store (WAL,
-// synchronous=FULL, as the server opens it) with 1, 4, 16 and 64 writes per
+// synchronous=NORMAL and the store's own WAL fsync, as the server opens it) with 1, 4, 16 and 64 writes per
 // Update transaction, i.e. per fsync, and prints one JSON line per batch
 // size with writes per second and CPU per write.
 //
