@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -313,5 +314,70 @@ func waitQueued(t *testing.T, s *Store, n int) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d Updates queued, want %d", q, n)
 		}
+	}
+}
+
+// TestGroupCommit_RedoRunFails: a member whose fn fails (or panics) when the
+// redo runs it again gets that outcome at once and keeps nothing; the rest of
+// the batch is unaffected.
+func TestGroupCommit_RedoRunFails(t *testing.T) {
+	s, err := Open(context.Background(), t.TempDir()+"/db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.maxBatchTime = time.Hour
+	errA, errB := errors.New("a failed on its second run"), errors.New("b failed")
+	secondRun := func(id string, then func() error) func(backend.Tx) error {
+		var runs atomic.Int32
+		return func(tx backend.Tx) error {
+			if err := putApp(id)(tx); err != nil {
+				return err
+			}
+			if runs.Add(1) == 2 {
+				return then()
+			}
+			return nil
+		}
+	}
+	hold, holding := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	h := make(chan error, 1)
+	go func() {
+		h <- s.Update(context.Background(), func(tx backend.Tx) error {
+			once.Do(func() { close(holding) })
+			<-hold
+			return putApp("h")(tx)
+		})
+	}()
+	<-holding
+	fns := []func(backend.Tx) error{
+		secondRun("a", func() error { return errA }),
+		secondRun("p", func() error { panic("boom on the second run") }),
+		func(tx backend.Tx) error { putApp("b")(tx); return errB },
+		putApp("c"),
+	}
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Go(func() { errs[i] = s.Update(context.Background(), fn) })
+		waitQueued(t, s, i+1)
+	}
+	close(hold)
+	wg.Wait()
+	if err := <-h; err != nil || !hasApp(t, s, "h") {
+		t.Errorf("h: %v, want success", err)
+	}
+	if !errors.Is(errs[0], errA) || hasApp(t, s, "a") {
+		t.Errorf("a: %v, kept %v; want its second run's error and nothing kept", errs[0], hasApp(t, s, "a"))
+	}
+	if errs[1] == nil || !strings.Contains(errs[1].Error(), "boom on the second run") || hasApp(t, s, "p") {
+		t.Errorf("p: %v, kept %v; want its second run's panic as an error and nothing kept", errs[1], hasApp(t, s, "p"))
+	}
+	if !errors.Is(errs[2], errB) || hasApp(t, s, "b") {
+		t.Errorf("b: %v, kept %v; want its own error", errs[2], hasApp(t, s, "b"))
+	}
+	if errs[3] != nil || !hasApp(t, s, "c") {
+		t.Errorf("c: %v, want success", errs[3])
 	}
 }
