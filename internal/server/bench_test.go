@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -198,3 +199,50 @@ var benchConns = func() int {
 	}
 	return 16
 }()
+
+// BenchmarkJobWriteParallel is bench/run.sh's JobWrite workload in process:
+// benchConns clients, each cycling over its own share of 16 apps × 16
+// environments, each doing CreateBackendAPI then UpdateBackendJob to
+// COMPLETED. It reports the process's CPU time per pair; run it with -cpu 1
+// to match bench/run.sh's one pinned core.
+func BenchmarkJobWriteParallel(b *testing.B) {
+	api, runner := benchAPI(b)
+	var envs [][2]string
+	for a := range 16 {
+		for e := range 16 {
+			app, env := fmt.Sprintf("w%d", a), fmt.Sprintf("e%d", e)
+			serve(b, api, "POST", "/backend", fmt.Sprintf(`{"appId":%q,"appName":%q,"backendEnvironmentName":%q}`, app, app, env))
+			envs = append(envs, [2]string{app, env})
+		}
+	}
+	time.Sleep(time.Millisecond)
+	for {
+		n, err := runner.RunOnce(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	b.SetParallelism((benchConns + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+	var workers atomic.Int64
+	cpu0 := cpuTime(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		w := int(workers.Add(1)) - 1
+		for k := 0; pb.Next(); k++ {
+			ae := envs[(w+k*benchConns)%len(envs)]
+			rec := httptest.NewRecorder()
+			api.ServeHTTP(rec, httptest.NewRequest("POST", "/backend/"+ae[0]+"/api",
+				strings.NewReader(fmt.Sprintf(`{"backendEnvironmentName":%q,"resourceName":"r%dk%d","resourceConfig":{"apiName":"x"}}`, ae[1], w, k))))
+			var job struct{ JobID string }
+			if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &job) != nil {
+				b.Fatalf("CreateBackendAPI: %d %s", rec.Code, rec.Body)
+			}
+			serve(b, api, "POST", "/backend/"+ae[0]+"/job/"+ae[1]+"/"+job.JobID, `{"status":"COMPLETED"}`)
+		}
+	})
+	b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+}
