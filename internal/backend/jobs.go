@@ -211,15 +211,8 @@ func (s *Service) finishIn(ctx context.Context, p Partition, appID, env, jobID, 
 // lastPushTimeStamp of its artifacts).
 func markPushed(tx Tx, p Partition, j *Job) error {
 	for _, name := range j.Envs {
-		e, err := tx.Env(p, j.AppID, name)
-		if err != nil {
+		if err := tx.MarkPushed(p, j.AppID, name, j.Updated); err != nil {
 			return err
-		}
-		if e != nil {
-			e.Pushed = j.Updated
-			if err := tx.PutEnv(p, e); err != nil {
-				return err
-			}
 		}
 	}
 	return nil

@@ -28,14 +28,13 @@ func requireAppExists(tx Tx, p Partition, appID string) error {
 
 // requireEnv checks that the app and its environment exist.
 func requireEnv(tx Tx, p Partition, appID, env string) error {
-	if err := requireAppExists(tx, p, appID); err != nil {
+	app, found, err := tx.EnvExists(p, appID, env)
+	switch {
+	case err != nil:
 		return err
-	}
-	e, err := findEnv(tx, p, appID, env)
-	if err != nil {
-		return err
-	}
-	if e == nil {
+	case !app:
+		return appNotFound(appID)
+	case !found:
 		return envNotFound(appID, env)
 	}
 	return nil

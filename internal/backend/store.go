@@ -40,7 +40,13 @@ type Tx interface {
 	Envs(p Partition, appID string) ([]Env, error)
 	// Env returns one environment of an app.
 	Env(p Partition, appID, env string) (*Env, error)
+	// EnvExists reports whether the app exists and whether the environment
+	// does, in one statement and without reading either.
+	EnvExists(p Partition, appID, env string) (app, envFound bool, err error)
 	PutEnv(p Partition, e *Env) error
+	// MarkPushed sets an existing environment's Pushed time (one statement
+	// instead of Env and PutEnv); a missing environment is left alone.
+	MarkPushed(p Partition, appID, env string, at time.Time) error
 	// DeleteEnv removes the environment and all of its resources.
 	DeleteEnv(p Partition, appID, env string) error
 

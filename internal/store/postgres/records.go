@@ -24,6 +24,10 @@ var dialect = record.Dialect{
 	Env: `SELECT data FROM envs WHERE account = $1 AND region = $2 AND app_id = $3 AND name = $4`,
 	PutEnv: `INSERT INTO envs (account, region, app_id, name, created, data) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (account, region, app_id, name) DO UPDATE SET created = excluded.created, data = excluded.data`,
+	EnvExists: `SELECT EXISTS (SELECT 1 FROM apps WHERE account = $1 AND region = $2 AND app_id = $3),
+		EXISTS (SELECT 1 FROM envs WHERE account = $1 AND region = $2 AND app_id = $3 AND name = $4)`,
+	MarkPushed: `UPDATE envs SET data = jsonb_set(data::jsonb, '{pushed}', to_jsonb($5::text))::json
+		WHERE account = $1 AND region = $2 AND app_id = $3 AND name = $4`,
 	// One statement removes the environment and its resources.
 	DeleteEnv: []string{`WITH r AS (
 			DELETE FROM resources WHERE account = $1 AND region = $2 AND app_id = $3 AND env = $4

@@ -70,6 +70,13 @@ type Dialect struct {
 	// Envs lists an app's environments by (created, name); PutEnv takes
 	// (account, region, app_id, name, created, data).
 	Envs, Env, PutEnv string
+	// EnvExists returns one row of two booleans (or 0/1): whether the app
+	// (account, region, app_id) exists and whether the environment (the
+	// same and name) does.
+	EnvExists string
+	// MarkPushed sets the "pushed" member of an environment's document; it
+	// takes (account, region, app_id, name, pushed as RFC 3339 text).
+	MarkPushed string
 	// DeleteEnv removes an environment and its resources; each statement
 	// takes (account, region, app_id, name).
 	DeleteEnv []string
@@ -164,6 +171,20 @@ func (r Records) Envs(p backend.Partition, appID string) ([]backend.Env, error) 
 
 func (r Records) Env(p backend.Partition, appID, env string) (*backend.Env, error) {
 	return get[backend.Env](r, "get environment", r.Dialect.Env, p.Account, p.Region, appID, env)
+}
+
+// EnvExists reports whether the app and the environment exist, without
+// decoding either.
+func (r Records) EnvExists(p backend.Partition, appID, env string) (app, envFound bool, err error) {
+	err = r.DB.QueryRow(r.Dialect.EnvExists, p.Account, p.Region, appID, env).Scan(&app, &envFound)
+	return app, envFound, Wrap("get environment", err)
+}
+
+// MarkPushed sets an environment's Pushed time in its stored document, as
+// PutEnv would have written it (UTC, RFC 3339 with nanoseconds, the encoding
+// of time.Time).
+func (r Records) MarkPushed(p backend.Partition, appID, env string, at time.Time) error {
+	return Wrap("put environment", r.DB.Exec(r.Dialect.MarkPushed, p.Account, p.Region, appID, env, at.UTC().Format(time.RFC3339Nano)))
 }
 
 func (r Records) PutEnv(p backend.Partition, e *backend.Env) error {

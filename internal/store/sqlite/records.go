@@ -19,6 +19,10 @@ var dialect = record.Dialect{
 	Env: query(`SELECT data FROM envs WHERE account = ? AND region = ? AND app_id = ? AND name = ?`),
 	PutEnv: query(`INSERT INTO envs (account, region, app_id, name, created, data) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT DO UPDATE SET created = excluded.created, data = excluded.data`),
+	EnvExists: query(`SELECT EXISTS (SELECT 1 FROM apps WHERE account = ?1 AND region = ?2 AND app_id = ?3),
+		EXISTS (SELECT 1 FROM envs WHERE account = ?1 AND region = ?2 AND app_id = ?3 AND name = ?4)`),
+	MarkPushed: query(`UPDATE envs SET data = json_set(data, '$.pushed', ?5)
+		WHERE account = ?1 AND region = ?2 AND app_id = ?3 AND name = ?4`),
 	DeleteEnv: []string{
 		query(`DELETE FROM resources WHERE account = ? AND region = ? AND app_id = ? AND env = ?`),
 		query(`DELETE FROM envs WHERE account = ? AND region = ? AND app_id = ? AND name = ?`),

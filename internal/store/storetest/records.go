@@ -115,6 +115,65 @@ func testEnvs(t *testing.T, h Harness) {
 			return nil
 		})
 	})
+	// EnvExists tells a missing app from a missing environment, per
+	// partition; MarkPushed changes only Pushed, of an environment that
+	// exists, and reads back like PutEnv's.
+	t.Run("ExistsAndMarkPushed", func(t *testing.T) {
+		t.Parallel()
+		f := open(t, h)
+		env := backend.Env{AppID: "a", Name: "dev", Created: at(1), StackName: "s", DeploymentBucket: "b"}
+		pushed := at(5).Add(123 * time.Nanosecond).In(time.FixedZone("UTC+2", 2*3600))
+		f.update(func(tx backend.Tx) error {
+			check(t, tx.PutApp(p1, &backend.App{ID: "a", Name: "a", Created: at(1)}))
+			check(t, tx.PutApp(p1, &backend.App{ID: "bare", Name: "bare", Created: at(1)}))
+			check(t, tx.PutEnv(p1, &env))
+			check(t, tx.MarkPushed(p1, "a", "dev", at(4)))
+			check(t, tx.MarkPushed(p1, "a", "dev", pushed)) // again: replaces
+			check(t, tx.MarkPushed(p1, "a", "nope", pushed))
+			return tx.MarkPushed(p2, "a", "dev", pushed)
+		})
+		f.view(func(tx backend.Tx) error {
+			for _, c := range []struct {
+				p         backend.Partition
+				app, env  string
+				wantApp   bool
+				wantFound bool
+			}{
+				{p1, "a", "dev", true, true},
+				{p1, "a", "nope", true, false},
+				{p1, "bare", "dev", true, false},
+				{p1, "missing", "dev", false, false},
+				{p2, "a", "dev", false, false},
+			} {
+				app, found, err := tx.EnvExists(c.p, c.app, c.env)
+				check(t, err)
+				if app != c.wantApp || found != c.wantFound {
+					t.Errorf("EnvExists(%v, %s, %s) = %v, %v; want %v, %v", c.p, c.app, c.env, app, found, c.wantApp, c.wantFound)
+				}
+			}
+			got, err := tx.Env(p1, "a", "dev")
+			check(t, err)
+			want := env
+			want.Pushed = pushed.UTC()
+			if got == nil || !got.Pushed.Equal(pushed) || got.Pushed.Location() != time.UTC {
+				t.Errorf("Pushed after MarkPushed = %+v, want %v in UTC", got, pushed.UTC())
+			} else {
+				same(t, "Env after MarkPushed", *got, want)
+			}
+			for _, k := range []struct {
+				p        backend.Partition
+				app, env string
+			}{{p1, "a", "nope"}, {p2, "a", "dev"}} {
+				if e, err := tx.Env(k.p, k.app, k.env); err != nil || e != nil {
+					t.Errorf("MarkPushed created %+v (%v)", e, err)
+				}
+			}
+			if err := tx.MarkPushed(p1, "a", "dev", at(9)); err == nil {
+				t.Error("MarkPushed in a read-only transaction succeeded")
+			}
+			return nil
+		})
+	})
 	t.Run("DeleteRemovesResources", func(t *testing.T) {
 		t.Parallel()
 		f := open(t, h)
