@@ -296,6 +296,7 @@ func crashCopy(t *testing.T, n int) string {
 	path := filepath.Join(t.TempDir(), "amplifylite.db")
 	s := openAt(t, path)
 	defer s.Close()
+	sqlite.CheckpointEvery(t, s, 1000) // SQLite's default: ReusedAfterCheckpoint needs a reused WAL
 	fill(t, s, n)
 	dst := filepath.Join(t.TempDir(), "amplifylite.db")
 	copyFile(t, path, dst)
@@ -343,7 +344,7 @@ func TestOpen_WAL(t *testing.T) {
 		}
 	})
 	t.Run("ReusedAfterCheckpointIsNotDamage", func(t *testing.T) {
-		// Past 1000 pages the WAL is checkpointed and written again from
+		// Past 1000 pages (crashCopy's setting) the WAL is checkpointed and written again from
 		// its start, with new salts: the older frames after the newest are
 		// not part of the log.
 		path := crashCopy(t, 250)

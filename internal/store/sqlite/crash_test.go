@@ -42,13 +42,7 @@ func TestCrash_PowerCut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Frequent checkpoints and WAL restarts.
-	err = s.Update(context.Background(), func(btx backend.Tx) error {
-		return btx.(*tx).c.exec(context.Background(), "PRAGMA wal_autocheckpoint=24")
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	checkpointEvery(t, s, 24) // frequent checkpoints and WAL restarts
 
 	var mu sync.Mutex
 	var acked []string
@@ -301,5 +295,17 @@ func TestSync_NothingKeptNothingSynced(t *testing.T) {
 	}
 	if hasApp(t, s, "x") || !hasApp(t, s, "y") {
 		t.Error("wrong writes kept")
+	}
+}
+
+// checkpointEvery makes s's writer checkpoint the WAL once it holds pages
+// pages.
+func checkpointEvery(t *testing.T, s *Store, pages int) {
+	t.Helper()
+	err := s.Update(context.Background(), func(btx backend.Tx) error {
+		return btx.(*tx).c.exec(context.Background(), fmt.Sprintf("PRAGMA wal_autocheckpoint=%d", pages))
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -13,6 +13,9 @@ import (
 // LatestVersion is the schema version Open migrates to.
 var LatestVersion = len(migrations)
 
+// CheckpointEvery is checkpointEvery, for the external tests.
+var CheckpointEvery = checkpointEvery
+
 // Queries lists every statement a tx runs.
 var Queries = queries
 

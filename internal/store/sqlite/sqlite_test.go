@@ -99,7 +99,8 @@ func TestOpen_Pragmas(t *testing.T) {
 	defer s.Close()
 	// The writer's synchronous is NORMAL (1): the store fsyncs the WAL itself
 	// before acknowledging (TestCrash_* hold it to that).
-	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "1", "foreign_keys": "1"} {
+	// It checkpoints at 4000 WAL pages rather than SQLite's 1000 (params).
+	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "1", "foreign_keys": "1", "wal_autocheckpoint": "4000"} {
 		if got := sqlite.Pragma(t, s, pragma); got != want {
 			t.Errorf("PRAGMA %s = %s, want %s", pragma, got, want)
 		}
