@@ -84,6 +84,8 @@ type Result struct {
 	Mode       string  `json:"mode,omitempty"`
 	Runs       int     `json:"runs,omitempty"`
 	MinMs      float64 `json:"min_ms,omitempty"`
+	CPUms      float64 `json:"cpu_ms,omitempty"`            // startup: the server's CPU time up to its first 200, median
+	MinFlt     int64   `json:"minflt,omitempty"`            // startup: its minor page faults by then, median
 	CPUUtil    float64 `json:"cpu_util_pct,omitempty"`      // server CPU time ÷ wall time
 	PGusPer    float64 `json:"pg_cpu_us_per_req,omitempty"` // PostgreSQL's CPU per request (load -pg-pid)
 	BusyPct    float64 `json:"busy_pct,omitempty"`          // whole machine, before a round`

@@ -396,14 +396,14 @@ func writeReport(w *strings.Builder, m Meta, rs []Result) {
 
 	if len(startup) > 0 {
 		p("## Startup (fork → first HTTP 200 on `/_amplifylite/health`)\n\n")
-		p("| server | data dir | runs | p50 ms | mean ms | min ms | max ms |\n|---|---|---|---|---|---|---|\n")
+		p("| server | data dir | runs | p50 ms | mean ms | min ms | max ms | CPU ms (p50) | minor faults (p50) |\n|---|---|---|---|---|---|---|---|---|\n")
 		for _, k := range []string{"amplifylite/fresh", "amplifylite/existing", "baseline/fresh"} {
 			if r, ok := startup[k]; ok {
 				mode := map[string]string{"fresh": "new, empty", "existing": "reopened (created by an untimed first run)"}[r.Mode]
 				if r.Server == "baseline" {
 					mode = "none"
 				}
-				p("| %s | %s | %d | %s | %s | %s | %s |\n", r.Server, mode, r.Runs, f1(r.P50ms), f1(r.MeanMs), f1(r.MinMs), f1(r.MaxMs))
+				p("| %s | %s | %d | %s | %s | %s | %s | %s | %d |\n", r.Server, mode, r.Runs, f1(r.P50ms), f1(r.MeanMs), f1(r.MinMs), f1(r.MaxMs), f1(r.CPUms), r.MinFlt)
 			}
 		}
 		p("\n")

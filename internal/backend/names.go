@@ -47,13 +47,15 @@ func checkNames(pairs ...string) error {
 var bucketNameRE = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 })
-var ipLikeRE = regexp.MustCompile(`^\d+\.\d+\.\d+\.\d+$`)
-var badSeqRE = regexp.MustCompile(`\.\.|\.-|-\.`)
+
+// ipLikeRE and badSeqRE are compiled on first use too.
+var ipLikeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d+\.\d+\.\d+\.\d+$`) })
+var badSeqRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\.\.|\.-|-\.`) })
 
 // checkBucketName applies S3's bucket naming rules.
 func checkBucketName(member, name string) error {
-	bad := !bucketNameRE().MatchString(name) || ipLikeRE.MatchString(name) ||
-		badSeqRE.MatchString(name)
+	bad := !bucketNameRE().MatchString(name) || ipLikeRE().MatchString(name) ||
+		badSeqRE().MatchString(name)
 	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
 		if len(name) >= len(p) && name[:len(p)] == p {
 			bad = true

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"sync"
 
 	"github.com/amplifylite/amplifylite/internal/awsproto"
 	"github.com/amplifylite/amplifylite/internal/backend"
@@ -37,8 +38,9 @@ type request struct {
 	IdentityPoolId *string
 }
 
-// idPattern is the model's IdentityPoolId pattern.
-var idPattern = regexp.MustCompile(`^[\w-]+:[0-9a-f-]+$`)
+// idPattern is the model's IdentityPoolId pattern, compiled on first use
+// (not at every process start).
+var idPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w-]+:[0-9a-f-]+$`) })
 
 func invalid(msg string) *awsproto.Error {
 	return &awsproto.Error{Code: "InvalidParameterException", Status: http.StatusBadRequest, Message: msg}
@@ -61,7 +63,7 @@ func (in *request) validate(op string) *awsproto.Error {
 		switch id := in.IdentityPoolId; {
 		case id == nil:
 			errs = append(errs, "Value null at 'identityPoolId' failed to satisfy constraint: Member must not be null")
-		case len(*id) < 1 || len(*id) > 55 || !idPattern.MatchString(*id):
+		case len(*id) < 1 || len(*id) > 55 || !idPattern().MatchString(*id):
 			errs = append(errs, fmt.Sprintf("Value '%s' at 'identityPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w-]+:[0-9a-f-]+, Member must have length less than or equal to 55", *id))
 		}
 	}

@@ -64,7 +64,8 @@ type Plane struct {
 	cfg     Config
 	build   Build
 	started time.Time
-	mux     *http.ServeMux
+	mux     func() *http.ServeMux // every route, built on first use
+	exact   map[string]http.HandlerFunc
 	faults  *faults
 	journal *journal
 	events  *hub
@@ -98,7 +99,6 @@ func New(cfg Config) *Plane {
 		done:    make(chan struct{}),
 	}
 	p.metrics = newMetrics(p)
-	p.mux = http.NewServeMux()
 	p.register()
 	return p
 }
@@ -153,9 +153,14 @@ func (p *Plane) routes() []route {
 	}
 }
 
-// register binds the route table to the mux: one handler per path, which
-// checks access, then dispatches on the method. Unknown paths and methods
-// get JSON errors too.
+// register binds the route table: one handler per path, which checks
+// access, then dispatches on the method. Unknown paths and methods get JSON
+// errors too. The ServeMux of every path is built by the first request that
+// needs it: registering a pattern records its caller's location (a
+// runtime.Caller each) and checks it against every other, ~230 k
+// instructions in all, which a start would pay before its first answer.
+// Requests for a path without wildcards (health, info, metrics…) are
+// served from exact without it, as the mux would serve them.
 func (p *Plane) register() {
 	byPath := map[string]map[string]route{}
 	var order []string
@@ -166,49 +171,75 @@ func (p *Plane) register() {
 		}
 		byPath[rt.path][rt.method] = rt
 	}
-	for _, path := range order {
-		methods := byPath[path]
-		var allow []string
-		acc := open
-		for m, rt := range methods {
-			allow = append(allow, m)
-			acc = max(acc, rt.access)
+	handlers := make([]http.HandlerFunc, len(order))
+	p.exact = map[string]http.HandlerFunc{}
+	for i, path := range order {
+		handlers[i] = p.dispatch(path, byPath[path])
+		if !strings.ContainsAny(path, "{}") && !strings.HasSuffix(path, "/") {
+			p.exact[path] = handlers[i]
 		}
-		slices.Sort(allow)
-		p.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
-			rt, ok := methods[r.Method]
-			if r.Method == http.MethodHead {
-				rt, ok = methods[http.MethodGet]
-			}
-			if r.Method == http.MethodOptions {
-				preflight(w, r, allow)
-				return
-			}
-			if !ok {
-				if p.serveError(w, r, p.authorize(r, acc)) {
-					return
-				}
-				w.Header().Set("Allow", strings.Join(allow, ", "))
-				p.serveError(w, r, errorf(http.StatusMethodNotAllowed, "MethodNotAllowedException",
-					"%s does not answer %s; it answers %s", r.URL.Path, r.Method, strings.Join(allow, ", ")))
-				return
-			}
-			if p.serveError(w, r, p.authorize(r, rt.access)) {
-				return
-			}
-			p.serveError(w, r, rt.handle(w, r))
-		})
 	}
-	p.mux.HandleFunc(httpapi.ControlPrefix, func(w http.ResponseWriter, r *http.Request) {
-		if p.serveError(w, r, p.authorize(r, admin)) {
-			return
+	p.mux = sync.OnceValue(func() *http.ServeMux {
+		mux := http.NewServeMux()
+		for i, path := range order {
+			mux.HandleFunc(path, handlers[i])
 		}
-		p.serveError(w, r, errorf(http.StatusNotFound, "NotFoundException", "No control-plane endpoint at %s", r.URL.Path))
+		mux.HandleFunc(httpapi.ControlPrefix, func(w http.ResponseWriter, r *http.Request) {
+			if p.serveError(w, r, p.authorize(r, admin)) {
+				return
+			}
+			p.serveError(w, r, errorf(http.StatusNotFound, "NotFoundException", "No control-plane endpoint at %s", r.URL.Path))
+		})
+		return mux
 	})
 }
 
-// ServeHTTP serves the control plane's endpoints.
-func (p *Plane) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.mux.ServeHTTP(w, r) }
+// dispatch is the handler of one path, whose routes by method are methods.
+func (p *Plane) dispatch(path string, methods map[string]route) http.HandlerFunc {
+	var allow []string
+	acc := open
+	for m, rt := range methods {
+		allow = append(allow, m)
+		acc = max(acc, rt.access)
+	}
+	slices.Sort(allow)
+	return func(w http.ResponseWriter, r *http.Request) {
+		rt, ok := methods[r.Method]
+		if r.Method == http.MethodHead {
+			rt, ok = methods[http.MethodGet]
+		}
+		if r.Method == http.MethodOptions {
+			preflight(w, r, allow)
+			return
+		}
+		if !ok {
+			if p.serveError(w, r, p.authorize(r, acc)) {
+				return
+			}
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			p.serveError(w, r, errorf(http.StatusMethodNotAllowed, "MethodNotAllowedException",
+				"%s does not answer %s; it answers %s", r.URL.Path, r.Method, strings.Join(allow, ", ")))
+			return
+		}
+		if p.serveError(w, r, p.authorize(r, rt.access)) {
+			return
+		}
+		p.serveError(w, r, rt.handle(w, r))
+	}
+}
+
+// ServeHTTP serves the control plane's endpoints. A request for a path
+// without wildcards, unescaped, goes to its handler directly: the mux would
+// choose the same (an exact pattern is the most specific; no other pattern
+// has a host or a method) and, the path being clean, redirect nothing.
+func (p *Plane) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h, ok := p.exact[r.URL.Path]; ok && r.URL.RawPath == "" && r.Method != http.MethodConnect {
+		r.Pattern = r.URL.Path
+		h(w, r)
+		return
+	}
+	p.mux().ServeHTTP(w, r)
+}
 
 // authorize applies the access rules of Config.Protected to an endpoint.
 func (p *Plane) authorize(r *http.Request, acc access) error {

@@ -604,3 +604,59 @@ func TestReadBuild(t *testing.T) {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
 }
+
+// TestRouting_ExactPathsAsTheMux checks that a request for a path without
+// wildcards, which ServeHTTP serves without the ServeMux, gets what the mux
+// gives it: same status, headers and body, for every such path and method,
+// with and without credentials.
+func TestRouting_ExactPathsAsTheMux(t *testing.T) {
+	for _, protected := range []bool{false, true} {
+		at := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+		p := New(Config{Protected: protected, AdminToken: "s3cret", Version: "v1", Now: func() time.Time { return at }})
+		if len(p.exact) == 0 {
+			t.Fatal("no exact paths")
+		}
+		for path := range p.exact {
+			for _, method := range []string{"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"} {
+				for _, auth := range []string{"", "Bearer s3cret"} {
+					serve := func(h http.Handler) *httptest.ResponseRecorder {
+						r := httptest.NewRequest(method, path, strings.NewReader(`{"bad`))
+						r.Header.Set("Authorization", auth)
+						r.Header.Set("Access-Control-Request-Headers", "authorization")
+						w := httptest.NewRecorder()
+						h.ServeHTTP(w, r)
+						return w
+					}
+					fast, mux := serve(p), serve(p.mux())
+					fast.Header().Del("Date")
+					mux.Header().Del("Date")
+					sameBody := fast.Body.String() == mux.Body.String() || path == httpapi.MetricsPath // the Go runtime's figures move
+					if fast.Code != mux.Code || !sameBody || !equalHeaders(fast.Header(), mux.Header()) {
+						t.Errorf("protected=%v %s %s auth=%q: ServeHTTP %d %v %q, the mux %d %v %q", protected, method, path, auth,
+							fast.Code, fast.Header(), fast.Body, mux.Code, mux.Header(), mux.Body)
+					}
+				}
+			}
+		}
+	}
+	// Paths the mux must see: escaped, unclean, with a wildcard.
+	p := New(Config{})
+	for _, target := range []string{"/_amplifylite/%68ealth", "/_amplifylite//health", "/_amplifylite/faults/x"} {
+		r := httptest.NewRequest("GET", target, nil)
+		if _, ok := p.exact[r.URL.Path]; ok && r.URL.RawPath == "" {
+			t.Errorf("%s would be served without the mux", target)
+		}
+	}
+}
+
+func equalHeaders(a, b http.Header) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if strings.Join(v, "\n") != strings.Join(b[k], "\n") {
+			return false
+		}
+	}
+	return true
+}

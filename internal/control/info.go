@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"runtime"
 	"runtime/debug"
+	"sync"
 	"time"
 )
 
@@ -21,11 +22,16 @@ type Build struct {
 	GoVersion    string `json:"goVersion"`
 }
 
+// buildInfo is the binary's build information, read once: parsing it is
+// ~30 k instructions, and a start asked for it three times before its
+// first answer (the plane, the start's log line, the health answer).
+var buildInfo = sync.OnceValues(debug.ReadBuildInfo)
+
 // ReadBuild returns the running binary's Build; fallback is the version
 // given with -ldflags, used when the module has no version ("(devel)").
 func ReadBuild(fallback string) Build {
 	b := Build{Version: fallback, GoVersion: runtime.Version()}
-	info, ok := debug.ReadBuildInfo()
+	info, ok := buildInfo()
 	if !ok {
 		return b
 	}

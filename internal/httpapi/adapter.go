@@ -51,8 +51,9 @@ func opEncoded[I, O any, PI validatable[I]](name string, fn func(context.Context
 	if !ok {
 		panic("httpapi: unknown operation " + name)
 	}
-	uriFields := uriFieldsOf(reflect.TypeFor[I]())
-	shape := sync.OnceValue(func() *members { return membersOf(reflect.TypeFor[I]()) }) // at first use: not at startup
+	// At first use, not at startup (reflection over the input's fields).
+	uriFields := sync.OnceValue(func() []uriField { return uriFieldsOf(reflect.TypeFor[I]()) })
+	shape := sync.OnceValue(func() *members { return membersOf(reflect.TypeFor[I]()) })
 	return route{
 		op:   info,
 		tmpl: compileTemplate(info.Path),
@@ -62,7 +63,7 @@ func opEncoded[I, O any, PI validatable[I]](name string, fn func(context.Context
 				return nil, err
 			}
 			rv := reflect.ValueOf(in).Elem()
-			for _, f := range uriFields {
+			for _, f := range uriFields() {
 				v, _ := params.get(f.name)
 				if err := backend.CheckName(f.name, v); err != nil {
 					return nil, err

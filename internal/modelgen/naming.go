@@ -128,17 +128,18 @@ func isJSWhitespace(r rune) bool {
 
 // ---- change-case 4.1.2 ----
 
+// The regexps below are compiled on first use, not at every process start.
 var (
-	splitRe1 = regexp.MustCompile(`([a-z0-9])([A-Z])`)
-	splitRe2 = regexp.MustCompile(`([A-Z])([A-Z][a-z])`)
-	stripRe  = regexp.MustCompile(`(?i)[^A-Z0-9]+`)
+	splitRe1 = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`([a-z0-9])([A-Z])`) })
+	splitRe2 = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`([A-Z])([A-Z][a-z])`) })
+	stripRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)[^A-Z0-9]+`) })
 )
 
 // noCaseWords splits a name into words as no-case does.
 func noCaseWords(input string) []string {
-	s := splitRe1.ReplaceAllString(input, "${1}\x00${2}")
-	s = splitRe2.ReplaceAllString(s, "${1}\x00${2}")
-	s = stripRe.ReplaceAllString(s, "\x00")
+	s := splitRe1().ReplaceAllString(input, "${1}\x00${2}")
+	s = splitRe2().ReplaceAllString(s, "${1}\x00${2}")
+	s = stripRe().ReplaceAllString(s, "\x00")
 	s = strings.Trim(s, "\x00")
 	return strings.Split(s, "\x00")
 }
@@ -318,11 +319,11 @@ func pluralUncached(word string) string {
 	return word
 }
 
-var interpRe = regexp.MustCompile(`\$(\d{1,2})`)
+var interpRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$(\d{1,2})`) })
 
 // interpolate replaces $N by the N-th replace() callback argument.
 func interpolate(repl, word string, m []int) string {
-	return interpRe.ReplaceAllStringFunc(repl, func(s string) string {
+	return interpRe().ReplaceAllStringFunc(repl, func(s string) string {
 		n, _ := strconv.Atoi(s[1:])
 		groups := len(m) / 2
 		switch {

@@ -19,10 +19,12 @@ import (
 )
 
 // create makes a new database at path unless a file is there, and returns
-// its secret. It builds it in a temporary file without journal or syncs
-// (schema, versions and secret in one transaction, then the switch to WAL),
-// syncs that file once and links it into place: one fsync instead of the
-// nine that building it in place costs. When another process links its
+// its secret. It writes it to a temporary file, syncs that file once and
+// links it into place: one fsync instead of the nine that building it in
+// place costs. A database of the latest schema is written from its image
+// (image.go); any other (a test's schema) is built in the file without
+// journal or syncs (schema, versions and secret in one transaction, then
+// the switch to WAL). When another process links its
 // database first, or links are not supported, create returns no secret and
 // Open loads (or builds) the database at path. A crash leaves at most a
 // stray path.new-* file, never a partial database at path.
@@ -44,10 +46,15 @@ func create(ctx context.Context, path string, ms []record.Migration) ([]byte, er
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp)
-	if err := f.Close(); err != nil {
-		return nil, err
+	secret, now := newSecret(), time.Now().UnixNano()
+	if slices.EqualFunc(ms, migrations, slices.Equal) {
+		_, err = f.Write(newImage(secret, now))
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	} else if err = f.Close(); err == nil {
+		err = buildFile(ctx, tmp, ms, secret, now)
 	}
-	secret, err := buildFile(ctx, tmp, ms)
 	if err != nil {
 		return nil, err
 	}
@@ -60,63 +67,66 @@ func create(ctx context.Context, path string, ms []record.Migration) ([]byte, er
 	return secret, nil
 }
 
-// buildFile builds a complete database in WAL mode in the empty file path
-// and returns its secret.
-func buildFile(ctx context.Context, path string, ms []record.Migration) ([]byte, error) {
+// buildFile builds a complete database in WAL mode in the empty file path,
+// with secret and the versions applied at now (Unix nanoseconds).
+func buildFile(ctx context.Context, path string, ms []record.Migration, secret []byte, now int64) error {
 	db, err := sql.Open("sqlite", dsn(path)+"?_journal_mode=OFF&_synchronous=OFF")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	secret, err := build(ctx, db, ms)
-	if err != nil {
-		return nil, err
+	if err := build(ctx, db, ms, secret, now); err != nil {
+		return err
 	}
 	var mode string
 	if err := db.QueryRowContext(ctx, `PRAGMA journal_mode=WAL`).Scan(&mode); err != nil {
-		return nil, err
+		return err
 	}
 	if mode != "wal" {
-		return nil, fmt.Errorf("journal mode %q, want wal", mode)
+		return fmt.Errorf("journal mode %q, want wal", mode)
 	}
-	return secret, db.Close()
+	return db.Close()
 }
 
-// build creates the schema of ms and the secret in an empty database, in
-// one transaction, and returns the secret.
-func build(ctx context.Context, db sqlConn, ms []record.Migration) ([]byte, error) {
+// newSecret returns a new database's secret.
+func newSecret() []byte {
+	key := make([]byte, 32)
+	rand.Read(key)
+	return key
+}
+
+// build creates the schema of ms and secret in an empty database, in one
+// transaction; the latest schema's versions are recorded as applied at now.
+func build(ctx context.Context, db sqlConn, ms []record.Migration, secret []byte, now int64) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, qCreateMigrations); err != nil {
-		return nil, err
+		return err
 	}
 	if slices.EqualFunc(ms, migrations, slices.Equal) {
-		err = buildLatest(ctx, tx, len(ms))
+		err = buildLatest(ctx, tx, len(ms), now)
 	} else {
 		err = migrateTx(ctx, tx, ms, 0) // a test's schema
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	key := make([]byte, 32)
-	rand.Read(key)
-	if _, err := tx.ExecContext(ctx, qInsertSecret, key); err != nil {
-		return nil, err
+	if _, err := tx.ExecContext(ctx, qInsertSecret, secret); err != nil {
+		return err
 	}
-	return key, tx.Commit()
+	return tx.Commit()
 }
 
 // buildLatest creates schema in tx and records versions 1 to latest as
-// applied.
-func buildLatest(ctx context.Context, tx *sql.Tx, latest int) error {
+// applied at now.
+func buildLatest(ctx context.Context, tx *sql.Tx, latest int, now int64) error {
 	if _, err := tx.ExecContext(ctx, strings.Join(schema, ";\n")); err != nil {
 		return err
 	}
-	now := time.Now().UnixNano()
 	for v := 1; v <= latest; v++ {
 		if _, err := tx.ExecContext(ctx, qApplied, v, now); err != nil {
 			return err
@@ -157,9 +167,7 @@ func latest(ctx context.Context, c sqlConn, ms []record.Migration) (secret []byt
 
 // ensureSecret creates the database's secret on first use and returns it.
 func ensureSecret(ctx context.Context, db sqlConn) ([]byte, error) {
-	key := make([]byte, 32)
-	rand.Read(key)
-	if _, err := db.ExecContext(ctx, qInsertSecret, key); err != nil {
+	if _, err := db.ExecContext(ctx, qInsertSecret, newSecret()); err != nil {
 		return nil, err
 	}
 	var got []byte

@@ -104,7 +104,8 @@ var jobPayloads = record.Migration{
 // compares the two), without the steps that only an existing database
 // needs: ALTER TABLE (each one parses the whole schema again) and data
 // migrations. build uses it for a new database. A new migration must be
-// folded into it.
+// folded into it, and the new database's image made again (image.go:
+// `go test ./internal/store/sqlite -run TestImage -update`).
 var schema = record.Migration{
 	schemaV1[0], // meta
 	schemaV1[1], // apps

@@ -120,7 +120,8 @@ func (s *Store) loadSecret(ctx context.Context) error {
 	}
 	var backup func(int) string
 	if s.path == Memory {
-		_, err = build(ctx, c, s.migrations)
+		s.secret = newSecret()
+		err = build(ctx, c, s.migrations, s.secret, time.Now().UnixNano())
 	} else {
 		backup = func(v int) string { return backupPath(s.file, v) }
 	}
