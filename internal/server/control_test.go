@@ -212,15 +212,19 @@ func TestControlPlane_MetricsAndInfo(t *testing.T) {
 			t.Fatal("the job did not complete")
 		}
 	}
-	resp, err := http.Get(s.URL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	mfs, err := parser.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		t.Fatalf("parse /metrics: %v", err)
+	// The job's end is visible to reads once committed, which is before its
+	// fsync and the hooks that count it: scrape until they have run.
+	var mfs map[string]*dto.MetricFamily
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		mfs = scrape(t, s.URL+"/metrics")
+		if mf := mfs["amplifylite_jobs_running"]; mf != nil && len(mf.GetMetric()) > 0 && mf.GetMetric()[0].GetGauge().GetValue() == 0 {
+			if mf := mfs["amplifylite_store_commit_seconds"]; mf != nil && len(mf.GetMetric()) > 0 && mf.GetMetric()[0].GetHistogram().GetSampleCount() >= 2 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			break // the checks below say what is missing
+		}
 	}
 	value := func(name string, labels ...string) float64 {
 		t.Helper()
@@ -358,4 +362,20 @@ func TestControlPlane_ShutdownEndsEventStreams(t *testing.T) {
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("Close waited %v for an open event stream", took)
 	}
+}
+
+// scrape reads and parses the metrics at url.
+func scrape(t *testing.T, url string) map[string]*dto.MetricFamily {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	mfs, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		t.Fatalf("parse /metrics: %v", err)
+	}
+	return mfs
 }
