@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -164,7 +166,8 @@ func writeReport(w *strings.Builder, m Meta, rs []Result) {
 	rat := map[key]*ratios{}
 	for _, k := range keys {
 		rt := &ratios{}
-		for _, byServer := range loads[k] {
+		for _, round := range slices.Sorted(maps.Keys(loads[k])) { // per-round values in round order
+			byServer := loads[k][round]
 			a, okA := byServer["amplifylite"]
 			b, okB := byServer["baseline"]
 			if !okA || !okB || b.RPS == 0 {
@@ -253,8 +256,8 @@ func writeReport(w *strings.Builder, m Meta, rs []Result) {
 	}
 	if byRound := loads[key{"ListBackendJobs", 16}]; len(byRound) > 0 {
 		var cpu []float64
-		for _, byServer := range byRound {
-			if a, ok := byServer["amplifylite"]; ok && a.CPUusPer > 0 {
+		for _, round := range slices.Sorted(maps.Keys(byRound)) {
+			if a, ok := byRound[round]["amplifylite"]; ok && a.CPUusPer > 0 {
 				cpu = append(cpu, a.CPUusPer)
 			}
 		}
