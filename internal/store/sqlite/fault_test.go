@@ -257,14 +257,7 @@ func TestGroupCommit_Redo(t *testing.T) {
 				counted("b", func(tx backend.Tx) error { putApp("b")(tx); armed.Store(true); return errB }),
 				counted("c", putApp("c")),
 			}
-			errs := make([]error, len(fns))
-			var wg sync.WaitGroup
-			for i, fn := range fns {
-				wg.Go(func() { errs[i] = s.Update(context.Background(), fn) })
-				waitQueued(t, s, i+1)
-			}
-			close(hold)
-			wg.Wait()
+			errs := updateQueued(t, s, hold, fns)
 			errH := <-h
 			if !errors.Is(errs[1], errB) {
 				t.Errorf("b = %v, want its own error", errs[1])
@@ -299,6 +292,21 @@ func TestGroupCommit_Redo(t *testing.T) {
 			}
 		})
 	}
+}
+
+// updateQueued queues an Update of each of fns, in order, behind the writer
+// (held until hold is closed), then closes hold and returns their results.
+func updateQueued(t *testing.T, s *Store, hold chan struct{}, fns []func(backend.Tx) error) []error {
+	t.Helper()
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Go(func() { errs[i] = s.Update(context.Background(), fn) })
+		waitQueued(t, s, i+1)
+	}
+	close(hold)
+	wg.Wait()
+	return errs
 }
 
 // waitQueued waits until n Updates are queued behind the writer.
@@ -357,14 +365,7 @@ func TestGroupCommit_RedoRunFails(t *testing.T) {
 		func(tx backend.Tx) error { putApp("b")(tx); return errB },
 		putApp("c"),
 	}
-	errs := make([]error, len(fns))
-	var wg sync.WaitGroup
-	for i, fn := range fns {
-		wg.Go(func() { errs[i] = s.Update(context.Background(), fn) })
-		waitQueued(t, s, i+1)
-	}
-	close(hold)
-	wg.Wait()
+	errs := updateQueued(t, s, hold, fns)
 	if err := <-h; err != nil || !hasApp(t, s, "h") {
 		t.Errorf("h: %v, want success", err)
 	}
